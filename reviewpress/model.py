@@ -1,0 +1,386 @@
+"""The review schema: typed models for one review's YAML file.
+
+Everything a review file may contain is declared here, and nothing else is
+accepted (unknown keys are errors, so a typo is never silently dropped).
+Content blocks are written in YAML as one-key mappings (`- p: ...`,
+`- finding: {...}`), which keeps the files short to type and lets editors
+autocomplete from the exported JSON Schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
+
+# Slugs become folder names under site/: letters, digits and hyphens only, so
+# no review can write outside the site.
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+ParagraphNumber = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){1,2}$")]
+RecommendationNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)?$")]
+
+# Every written form of a cross-reference in the series, for example
+# "(**Recommendation 2.1**)", "(Recommendations 1.2, 3.13 and 6.1)",
+# "(Recommendation, 3.3, 7.2 and 10.1)".
+CITATION_PATTERN = re.compile(
+    r"\*{0,2}\(\s*\**\s*Recommendations?\s*,?\s*((?:\d+\.\d+|[\s,]|and|\*)+)\)\*{0,2}"
+)
+_NUMBER = re.compile(r"\d+\.\d+")
+
+
+def cited_recommendations(text: str) -> list[str]:
+    """Recommendation numbers cited in brackets in a paragraph, in order."""
+    numbers: list[str] = []
+    for match in CITATION_PATTERN.finditer(text):
+        numbers.extend(_NUMBER.findall(match.group(1)))
+    return numbers
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- metadata ----------------------------------------------------------------
+
+
+class DateRange(Strict):
+    start: dt.date = Field(description="First day of the review visit.")
+    end: dt.date = Field(description="Last day of the review visit.")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> "DateRange":
+        if self.end < self.start:
+            raise ValueError(f"the review ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Metadata(Strict):
+    """The block under the title. Any field may be left out: some reports do not state it."""
+
+    review_dates: DateRange | None = None
+    publication_date: dt.date | None = None
+    publication_month: str | None = Field(
+        None, description='Where only a month is printed, as printed, for example "July 2016".'
+    )
+    inspectors: list[Text] = Field(default_factory=list)
+    provider_services: list[Text] = Field(default_factory=list)
+    ccgs: list[Text] = Field(default_factory=list)
+    nhs_england_area: Text | None = None
+    cqc_region: Text | None = None
+    deputy_chief_inspector: Text | None = None
+    deputy_chief_inspector_title: Text = "CQC Deputy Chief Inspector, Primary Medical Services and Integrated Care"
+
+    @model_validator(mode="after")
+    def _published_after_review(self) -> "Metadata":
+        if self.review_dates and self.publication_date and self.publication_date < self.review_dates.end:
+            raise ValueError(
+                f"publication_date {self.publication_date} is before the review ended ({self.review_dates.end})"
+            )
+        return self
+
+
+# --- content blocks ----------------------------------------------------------
+
+
+class ListItem(Strict):
+    text: Text
+    items: list[Text] = Field(default_factory=list, description="Sub-bullets.")
+
+
+BulletItem = Union[Text, ListItem]
+
+
+class Paragraph(Strict):
+    p: Text = Field(description="A paragraph of source text (inline Markdown allowed).")
+
+
+class Heading(Strict):
+    heading: Text = Field(description="A sub-heading inside a section, as printed.")
+
+
+class BulletList(Strict):
+    bullets: list[BulletItem] = Field(min_length=1)
+
+
+class Finding(Strict):
+    number: ParagraphNumber = Field(description='The paragraph number as printed, for example "1.14".')
+    text: Text = Field(
+        description="The paragraph, word for word, including its cross-reference bracket such as "
+        "'(**Recommendation 2.1**)'. Further paragraphs that belong to it follow after a blank line."
+    )
+    note: Text | None = Field(None, description='A note after the bracket, e.g. "This was also brought to the attention of ...".')
+
+    @property
+    def recommendations(self) -> list[str]:
+        return cited_recommendations(self.text)
+
+
+class FindingBlock(Strict):
+    finding: Finding
+
+
+class CaseExample(Strict):
+    label: Text | None = Field(None, description='As printed, e.g. "Case Example" or "Good Practice Example in Primary Care".')
+    title: Text | None = Field(None, description="The rest of the label line, if any.")
+    blocks: list["Block"] = Field(min_length=1)
+
+
+class CaseExampleBlock(Strict):
+    case_example: CaseExample
+
+
+class Quote(Strict):
+    text: Text = Field(description="The words quoted, with their quotation marks as printed.")
+    lead_in: Text | None = Field(None, description='Words before the quote, e.g. "In terms of health reviews, we heard that".')
+    after: Text | None = Field(None, description="Words printed after the closing quotation mark, if any.")
+    speaker: Text | None = Field(None, description="Who said it, when the source names the speaker of this quote.")
+
+
+class QuoteGroup(Strict):
+    speaker: Text | None = Field(None, description='Who these quotes are from, e.g. "Foster carers".')
+    intro: Text | None = Field(None, description='The line introducing them, as printed, e.g. "Parents told us:".')
+    quotes: list[Quote] = Field(min_length=1)
+
+
+class QuoteGroupBlock(Strict):
+    quotes: QuoteGroup
+
+
+class DisplayQuote(Strict):
+    text: Text
+    speaker: Text | None = None
+
+
+class DisplayQuoteBlock(Strict):
+    quote: DisplayQuote
+
+
+class Box(Strict):
+    kind: Literal["case-study", "checklist", "information", "summary"] = "case-study"
+    title: Text
+    place: Text | None = None
+    blocks: list["Block"] = Field(min_length=1)
+
+
+class BoxBlock(Strict):
+    box: Box
+
+
+class TableRow(Strict):
+    label: Text
+    cells: list[BulletItem] = Field(min_length=1)
+
+
+class Table(Strict):
+    title: Text
+    column_headings: list[Text] = Field(default_factory=lambda: ["Area", "What we found"])
+    rows: list[TableRow] = Field(min_length=1)
+    note: Text | None = None
+
+
+class TableBlock(Strict):
+    table: Table
+
+
+class PracticeRecommendations(Strict):
+    """A national-report RECOMMENDATIONS block: a lead-in and "In practice this means" bullets."""
+
+    id: Slug = Field(description="Used to repeat the block in the conclusion.")
+    lead_in: Text
+    practice_intro: Text = "In practice this means:"
+    bullets: list[Text] = Field(min_length=1)
+
+
+class PracticeRecommendationsBlock(Strict):
+    recommendations_block: PracticeRecommendations
+
+
+class RepeatRecommendations(Strict):
+    """Shows the bullets of earlier blocks again (the national conclusion), stored once."""
+
+    heading: Text
+    blocks: list[Slug] = Field(min_length=1)
+
+
+class RepeatRecommendationsBlock(Strict):
+    repeat_recommendations: RepeatRecommendations
+
+
+class Signature(Strict):
+    signature: list[Text] = Field(min_length=1, description="Lines of a signature, e.g. name, role, organisation.")
+
+
+def _block_tag(value: Any) -> str | None:
+    if isinstance(value, dict) and len(value) == 1:
+        return next(iter(value))
+    if isinstance(value, BaseModel):
+        return next(iter(type(value).model_fields))
+    return None
+
+
+Block = Annotated[
+    Union[
+        Annotated[Paragraph, Tag("p")],
+        Annotated[Heading, Tag("heading")],
+        Annotated[BulletList, Tag("bullets")],
+        Annotated[FindingBlock, Tag("finding")],
+        Annotated[CaseExampleBlock, Tag("case_example")],
+        Annotated[QuoteGroupBlock, Tag("quotes")],
+        Annotated[DisplayQuoteBlock, Tag("quote")],
+        Annotated[BoxBlock, Tag("box")],
+        Annotated[TableBlock, Tag("table")],
+        Annotated[PracticeRecommendationsBlock, Tag("recommendations_block")],
+        Annotated[RepeatRecommendationsBlock, Tag("repeat_recommendations")],
+        Annotated[Signature, Tag("signature")],
+    ],
+    Discriminator(
+        _block_tag,
+        custom_error_type="block_kind",
+        custom_error_message=(
+            "a content block must be a mapping with exactly one of the keys: p, heading, bullets, finding, "
+            "case_example, quotes, quote, box, table, recommendations_block, repeat_recommendations, signature"
+        ),
+    ),
+]
+
+BLOCK_KINDS = (
+    "p heading bullets finding case_example quotes quote box table "
+    "recommendations_block repeat_recommendations signature"
+).split()
+
+
+class Section(Strict):
+    title: Text = Field(description="The heading as printed, without its number.")
+    number: Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)?$")] | None = Field(
+        None, description='The section number, e.g. "1" or "5.1", when the report numbers it.'
+    )
+    number_shown: bool = Field(True, description="False where the source does not print the number (Bedford's Management).")
+    blocks: list[Block] = Field(default_factory=list)
+    sections: list["Section"] = Field(default_factory=list)
+
+
+# --- recommendations and next steps -------------------------------------------
+
+
+class Recommendation(Strict):
+    number: RecommendationNumber = Field(description='As printed, e.g. "2.1".')
+    text: Text
+
+
+class RecommendationGroup(Strict):
+    number: Annotated[int, Field(ge=1)]
+    lead_in: Text = Field(description="The line naming who must act, as printed, without its number.")
+    organisations: list[Text] = Field(min_length=1, description="Each organisation responsible, for the recommendations list.")
+    items: list[Recommendation] = Field(min_length=1)
+
+
+class KeyRecommendation(Strict):
+    number: RecommendationNumber
+    title: Text
+    text: Text
+
+
+class NextSteps(Strict):
+    required_from: list[Text] = Field(min_length=1, description="Who must send the action plan.")
+    deadline_working_days: Annotated[int, Field(ge=1, le=365)] = 20
+    paragraphs: list[Text] = Field(min_length=1, description="The section's text, word for word.")
+
+
+# --- national report parts -----------------------------------------------------
+
+
+class Footnote(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z]{1,2}$")]
+    text: Text
+
+
+class Reference(Strict):
+    number: Annotated[int, Field(ge=1)]
+    text: Text = Field(description="The entry as printed (inline Markdown allowed).")
+
+
+class BackMatter(Strict):
+    blocks: list[Block] = Field(default_factory=list)
+
+
+# --- new writing -----------------------------------------------------------------
+
+
+class KeyPoint(Strict):
+    text: Text = Field(description="One short sentence or two, in plain language.")
+    findings: list[ParagraphNumber] = Field(default_factory=list, description="Finding paragraphs this point is based on.")
+    recommendations: list[RecommendationNumber] = Field(default_factory=list, description="Recommendations it is based on.")
+    sections: list[Text] = Field(default_factory=list, description="Titles of sections it is based on (reports without numbered findings).")
+
+    @model_validator(mode="after")
+    def _has_evidence(self) -> "KeyPoint":
+        if not (self.findings or self.recommendations or self.sections):
+            raise ValueError("a key point must name the findings, recommendations or sections it is based on")
+        return self
+
+
+class KeyPointSection(Strict):
+    heading: Text
+    points: list[KeyPoint] = Field(min_length=1)
+
+
+class GlossaryEntry(Strict):
+    term: Text
+    meaning: Text
+
+
+class YoungPeopleSummary(Strict):
+    """Key points for children and young people: new writing, labelled as such."""
+
+    written_for: Text = "children and young people aged about 10 and over"
+    intro: list[Text] = Field(min_length=1)
+    sections: list[KeyPointSection] = Field(min_length=1)
+    glossary: list[GlossaryEntry] = Field(default_factory=list)
+
+
+class CpdQuestion(Strict):
+    id: Slug
+    label: Text
+    hint: Text | None = None
+    kind: Literal["short", "date", "long"] = "long"
+
+
+# --- the review --------------------------------------------------------------------
+
+
+class Review(Strict):
+    slug: Slug
+    kind: Literal["local-review", "national-report"] = "local-review"
+    title: Text
+    subtitle: Text | None = None
+    area: Text | None = Field(None, description='The area reviewed, e.g. "Bedford Borough"; none for national reports.')
+    metadata: Metadata = Field(default_factory=Metadata)
+    sections: list[Section] = Field(min_length=1)
+    key_recommendations: list[KeyRecommendation] = Field(default_factory=list)
+    recommendations: list[RecommendationGroup] = Field(default_factory=list)
+    recommendations_intro: list[Text] = Field(default_factory=list)
+    next_steps: NextSteps | None = None
+    footnotes: list[Footnote] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    back_matter: BackMatter | None = None
+    young_people: YoungPeopleSummary
+    cpd_questions: list[CpdQuestion] | None = Field(
+        None, description="Leave out to use the standard questions in content/cpd-template.yaml."
+    )
+
+
+CaseExample.model_rebuild()
+Box.model_rebuild()
+Section.model_rebuild()
+Review.model_rebuild()
