@@ -217,13 +217,25 @@ class RepeatRecommendationsBlock(Strict):
     repeat_recommendations: RepeatRecommendations
 
 
+class KeyRecommendation(Strict):
+    number: RecommendationNumber
+    title: Text
+    text: Text
+
+
+class KeyRecommendationsBlock(Strict):
+    key_recommendations: list[KeyRecommendation] = Field(min_length=1)
+
+
 class Signature(Strict):
     signature: list[Text] = Field(min_length=1, description="Lines of a signature, e.g. name, role, organisation.")
 
 
 def _block_tag(value: Any) -> str | None:
-    if isinstance(value, dict) and len(value) == 1:
-        return next(iter(value))
+    if isinstance(value, dict):
+        # The first known key decides the kind, so an extra or misspelt key is
+        # reported against that kind rather than as "unknown block".
+        return next((key for key in value if key in BLOCK_KINDS), None)
     if isinstance(value, BaseModel):
         return next(iter(type(value).model_fields))
     return None
@@ -242,6 +254,7 @@ Block = Annotated[
         Annotated[TableBlock, Tag("table")],
         Annotated[PracticeRecommendationsBlock, Tag("recommendations_block")],
         Annotated[RepeatRecommendationsBlock, Tag("repeat_recommendations")],
+        Annotated[KeyRecommendationsBlock, Tag("key_recommendations")],
         Annotated[Signature, Tag("signature")],
     ],
     Discriminator(
@@ -249,14 +262,14 @@ Block = Annotated[
         custom_error_type="block_kind",
         custom_error_message=(
             "a content block must be a mapping with exactly one of the keys: p, heading, bullets, finding, "
-            "case_example, quotes, quote, box, table, recommendations_block, repeat_recommendations, signature"
+            "case_example, quotes, quote, box, table, recommendations_block, repeat_recommendations, key_recommendations, signature"
         ),
     ),
 ]
 
 BLOCK_KINDS = (
     "p heading bullets finding case_example quotes quote box table "
-    "recommendations_block repeat_recommendations signature"
+    "recommendations_block repeat_recommendations key_recommendations signature"
 ).split()
 
 
@@ -285,10 +298,6 @@ class RecommendationGroup(Strict):
     items: list[Recommendation] = Field(min_length=1)
 
 
-class KeyRecommendation(Strict):
-    number: RecommendationNumber
-    title: Text
-    text: Text
 
 
 class NextSteps(Strict):
@@ -367,7 +376,6 @@ class Review(Strict):
     area: Text | None = Field(None, description='The area reviewed, e.g. "Bedford Borough"; none for national reports.')
     metadata: Metadata = Field(default_factory=Metadata)
     sections: list[Section] = Field(min_length=1)
-    key_recommendations: list[KeyRecommendation] = Field(default_factory=list)
     recommendations: list[RecommendationGroup] = Field(default_factory=list)
     recommendations_intro: list[Text] = Field(default_factory=list)
     next_steps: NextSteps | None = None
