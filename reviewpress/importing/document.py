@@ -1,0 +1,135 @@
+"""Putting the parts of an extracted report together as a draft review (plain data)."""
+
+from __future__ import annotations
+
+from .blocks import plain_blocks
+from .findings import numbered_sections
+from .header import area_from_title, parse_header
+from .notes import Notes
+from .paragraphs import Paragraph, read_source
+from .quotes import quote_groups
+from .recommendations import next_steps, recommendation_groups
+from .sections import Part, split_parts
+
+PLAIN_PARTS = {"summary", "about", "method", "context", "report"}
+YOUNG_PEOPLE_PLACEHOLDER = "DRAFT: key points for young people still to be written."
+
+
+def import_report(text: str, slug: str, notes: Notes) -> dict:
+    source = read_source(text)
+    front, parts = split_parts(source.paragraphs)
+    title, subtitle, header = _front_matter(front, source.running_title, notes)
+    review: dict = {"slug": slug, "kind": "local-review", "title": title}
+    if subtitle:
+        review["subtitle"] = subtitle
+    area = area_from_title(title)
+    if area:
+        review["area"] = area
+    else:
+        notes.check(None, "could not read the area from the title")
+    review["metadata"] = parse_header(header, notes)
+    if not header:
+        notes.check(None, "no metadata header: review dates, publication date, inspectors etc. are not stated")
+
+    sections: list[dict] = []
+    journey_count = 0
+    for part in parts:
+        if part.key == "contents":
+            _skip_contents(part, notes)
+        elif part.key in PLAIN_PARTS:
+            sections.append(_section(part, plain_blocks(part.paragraphs, notes)))
+        elif part.key == "people":
+            sections.append(_section(part, quote_groups(part.paragraphs, notes)))
+        elif part.key == "journey":
+            intro, subsections = numbered_sections(part.paragraphs, "", notes)
+            journey_count = len(subsections)
+            sections.append(_section(part, intro, subsections))
+        elif part.key == "management":
+            sections.append(_management(part, journey_count, notes))
+        elif part.key == "recommendations":
+            intro, groups = recommendation_groups(part.paragraphs, notes)
+            if intro:
+                review["recommendations_intro"] = intro
+            review["recommendations"] = groups
+        elif part.key == "next_steps":
+            steps = next_steps(part.paragraphs, notes)
+            if steps:
+                review["next_steps"] = steps
+    review["sections"] = sections
+    _order(review)
+    review["young_people"] = young_people_placeholder(sections)
+    notes.check(None, "young_people is a placeholder: the key points for young people must be written")
+    return review
+
+
+def _front_matter(front: list[Paragraph], running_title: str | None, notes: Notes):
+    header = [paragraph for paragraph in front if "\t" in paragraph.text]
+    lines = [paragraph for paragraph in front if "\t" not in paragraph.text]
+    first_header_line = header[0].line if header else None
+    before = [paragraph for paragraph in lines if first_header_line is None or paragraph.line < first_header_line]
+    for paragraph in lines:
+        if paragraph not in before[:2]:
+            notes.unplaced(paragraph.line, paragraph.text)
+    if before:
+        title = before[0].text
+    elif running_title:
+        title = running_title
+        notes.check(None, f"no title in the text: taken from the page footer {title!r}")
+    else:
+        title = "DRAFT: title not found"
+        notes.check(None, "no title found")
+    subtitle = before[1].text if len(before) > 1 else None
+    return title, subtitle, header
+
+
+def _skip_contents(part: Part, notes: Notes) -> None:
+    for paragraph in part.paragraphs:
+        if "\t" not in paragraph.text:
+            notes.unplaced(paragraph.line, paragraph.text)
+    notes.check(part.line, f"contents list ({len(part.paragraphs)} entries) not imported: the site generates it")
+
+
+def _section(part: Part, blocks: list[dict], subsections: list[dict] | None = None, **extra) -> dict:
+    section: dict = {"title": part.title}
+    section.update(extra)
+    section["blocks"] = blocks
+    if subsections:
+        section["sections"] = subsections
+    return section
+
+
+def _management(part: Part, journey_count: int, notes: Notes) -> dict:
+    number = part.number or str(journey_count + 1)
+    if not part.number:
+        notes.check(part.line, f"'{part.title}' has no number in the source: numbered {number}, not shown")
+    intro, subsections = numbered_sections(part.paragraphs, number, notes)
+    extra = {"number": number} if part.number else {"number": number, "number_shown": False}
+    return _section(part, intro, subsections, **extra)
+
+
+def _order(review: dict) -> None:
+    """Key order for a readable file: front matter, sections, then recommendations."""
+    for key in ("recommendations_intro", "recommendations", "next_steps"):
+        if key in review:
+            review[key] = review.pop(key)
+
+
+def first_finding(sections: list[dict]) -> str | None:
+    for section in sections:
+        for block in section.get("blocks", []):
+            if "finding" in block:
+                return block["finding"]["number"]
+        found = first_finding(section.get("sections", []))
+        if found:
+            return found
+    return None
+
+
+def young_people_placeholder(sections: list[dict]) -> dict:
+    finding = first_finding(sections)
+    point: dict = {"text": YOUNG_PEOPLE_PLACEHOLDER}
+    if finding:
+        point["findings"] = [finding]
+    else:
+        point["sections"] = [sections[0]["title"]] if sections else ["DRAFT"]
+    return {"intro": [YOUNG_PEOPLE_PLACEHOLDER], "sections": [{"heading": "DRAFT", "points": [point]}]}

@@ -1,0 +1,153 @@
+"""Numbered parts of a report: sub-sections of numbered findings and case examples.
+
+Used for "The child's journey" (sub-sections 1-4, findings S.N) and
+"Management" (sub-sections 5.1-5.3, findings 5.S.N).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .blocks import plain_blocks
+from .crossrefs import is_bracket_only, split_note
+from .notes import Notes
+from .paragraphs import LABEL, Paragraph
+
+_NUMBER = re.compile(r"^(?P<number>\d+(?:\.\d+)*)\.?\s+(?P<rest>\S.*)$")
+_HEADING_MAX_WORDS = 8
+_LABELS = re.compile(r"^(?:case example|good practice example\b.*|case study)$", re.IGNORECASE)
+# Unlabelled case examples name their case: "Case A ...", "Child B was ...",
+# "A's placement ...", or start with a person: "A woman presented at ED ...".
+_CASE_START = re.compile(
+    r"^(?:(?:Case|Child|Young person|Family)\s+[A-Z]\b|[A-Z][’']s\b|An?\s+(?:woman|man|mother|father|child|baby|young|girl|boy|teenage|\d))"
+)
+_SHORT_HEADING = re.compile(r"^[A-Z][^.:;]{0,40}$")
+
+
+@dataclass
+class Part:
+    """A sub-section being filled: its blocks, and the finding or case example still open."""
+
+    section: dict
+    open_finding: dict | None = None
+    open_case: dict | None = None
+
+
+def numbered_sections(
+    paragraphs: list[Paragraph], prefix: str, notes: Notes
+) -> tuple[list[dict], list[dict]]:
+    """Intro blocks and sub-sections of a numbered part of the report.
+
+    `prefix` is "" for the child's journey (sub-sections "1".."4") and e.g.
+    "5" for Management (sub-sections "5.1".."5.3").
+    """
+    intro: list[Paragraph] = []
+    sections: list[dict] = []
+    part: Part | None = None
+    for paragraph in paragraphs:
+        heading = _subsection_heading(paragraph, prefix)
+        if heading:
+            if part:
+                _close(part, notes)
+            part = Part({"title": heading[1], "number": heading[0], "blocks": []})
+            sections.append(part.section)
+            continue
+        if part is None:
+            intro.append(paragraph)
+            continue
+        _place(part, paragraph, notes)
+    if part:
+        _close(part, notes)
+    return plain_blocks(intro, notes), sections
+
+
+def _subsection_heading(paragraph: Paragraph, prefix: str) -> tuple[str, str] | None:
+    match = _NUMBER.match(paragraph.text)
+    if not match or paragraph.bullet:
+        return None
+    number, title = match["number"], match["rest"].strip()
+    depth = 1 if not prefix else prefix.count(".") + 2
+    if number.count(".") + 1 != depth or (prefix and not number.startswith(prefix + ".")):
+        return None
+    if len(title.split()) > _HEADING_MAX_WORDS or title.endswith((".", ":", ";")):
+        return None
+    return number, title
+
+
+def _place(part: Part, paragraph: Paragraph, notes: Notes) -> None:
+    text = paragraph.text
+    number = _finding_number(paragraph, part.section["number"])
+    if number:
+        _close_case(part, notes)
+        _close_finding(part)
+        part.open_finding = {"number": number, "text": _NUMBER.match(text)["rest"]}
+        part.section["blocks"].append({"finding": part.open_finding})
+        return
+    label = LABEL.match(text)
+    if label and _LABELS.match(label["label"]):
+        _close_case(part, notes)
+        _close_finding(part)
+        part.open_case = {"label": label["label"], "paragraphs": []}
+        part.section["blocks"].append({"case_example": part.open_case})
+        rest = Paragraph(text[label.end("label") + 1 :].strip(), paragraph.line, raw=paragraph.raw)
+        part.open_case["paragraphs"].append(rest)
+        return
+    if part.open_case is not None:
+        part.open_case["paragraphs"].append(paragraph)
+        return
+    if part.open_finding is not None and is_bracket_only(text):
+        part.open_finding["text"] += "\n\n" + text
+        return
+    if part.open_finding is not None and not paragraph.bullet and not _CASE_START.match(text):
+        notes.check(paragraph.line, f"unnumbered paragraph kept as part of finding {part.open_finding['number']}")
+        part.open_finding["text"] += "\n\n" + text
+        return
+    if part.open_finding is not None or paragraph.bullet:
+        notes.check(paragraph.line, "unlabelled paragraph read as a case example")
+        _close_finding(part)
+        part.open_case = {"paragraphs": [paragraph]}
+        part.section["blocks"].append({"case_example": part.open_case})
+        return
+    part.section["blocks"].extend(plain_blocks([paragraph], notes))
+
+
+def _finding_number(paragraph: Paragraph, section_number: str) -> str | None:
+    match = _NUMBER.match(paragraph.text)
+    if not match or paragraph.bullet:
+        return None
+    number = match["number"]
+    if number.startswith(section_number + ".") and number.count(".") == section_number.count(".") + 1:
+        return number
+    return None
+
+
+def _close_finding(part: Part) -> None:
+    finding = part.open_finding
+    if finding is None:
+        return
+    text, note = split_note(finding["text"])
+    finding["text"] = text
+    if note:
+        finding["note"] = note
+    part.open_finding = None
+
+
+def _close_case(part: Part, notes: Notes) -> None:
+    case = part.open_case
+    if case is None:
+        return
+    paragraphs = case.pop("paragraphs")
+    blocks: list[dict] = []
+    for paragraph in paragraphs:
+        if not paragraph.bullet and _SHORT_HEADING.match(paragraph.text) and len(paragraph.text.split()) <= 4:
+            blocks.append({"heading": paragraph.text})
+        else:
+            blocks.extend(plain_blocks([paragraph], notes))
+    case["blocks"] = blocks or [{"p": "DRAFT: empty case example"}]
+    part.open_case = None
+
+
+def _close(part: Part, notes: Notes) -> None:
+    _close_case(part, notes)
+    _close_finding(part)
