@@ -392,3 +392,39 @@ CaseExample.model_rebuild()
 Box.model_rebuild()
 Section.model_rebuild()
 Review.model_rebuild()
+
+
+# --- walking a review -----------------------------------------------------------------
+
+
+def iter_blocks(review: Review):
+    """Every content block in reading order, as (location in the file, block).
+
+    The location is the key path used in error messages, e.g.
+    ("sections", 6, "sections", 0, "blocks", 3).
+    """
+
+    def walk_blocks(blocks, loc):
+        for index, block in enumerate(blocks):
+            here = loc + (index,)
+            yield here, block
+            inner = getattr(block, "case_example", None) or getattr(block, "box", None)
+            if inner is not None:
+                key = "case_example" if isinstance(block, CaseExampleBlock) else "box"
+                yield from walk_blocks(inner.blocks, here + (key, "blocks"))
+
+    def walk_sections(sections, loc):
+        for index, section in enumerate(sections):
+            here = loc + (index,)
+            yield from walk_blocks(section.blocks, here + ("blocks",))
+            yield from walk_sections(section.sections, here + ("sections",))
+
+    yield from walk_sections(review.sections, ("sections",))
+    if review.back_matter:
+        yield from walk_blocks(review.back_matter.blocks, ("back_matter", "blocks"))
+
+
+def iter_findings(review: Review):
+    for loc, block in iter_blocks(review):
+        if isinstance(block, FindingBlock):
+            yield loc + ("finding",), block.finding

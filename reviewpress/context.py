@@ -1,0 +1,418 @@
+"""Stage 3: a validated review becomes what the templates need for one output page.
+
+Templates receive ready-made, already-safe HTML for every piece of text, ids
+for every anchor, and URLs between the four outputs; they hold no logic beyond
+loops and conditions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from .inline import InlineRenderer, anchor_id, plain
+from .model import (
+    BoxBlock,
+    BulletList,
+    CaseExampleBlock,
+    CpdQuestion,
+    DisplayQuoteBlock,
+    FindingBlock,
+    Heading,
+    KeyRecommendationsBlock,
+    ListItem,
+    Paragraph,
+    PracticeRecommendationsBlock,
+    QuoteGroupBlock,
+    RepeatRecommendationsBlock,
+    Review,
+    Section,
+    Signature,
+    TableBlock,
+    iter_blocks,
+    iter_findings,
+)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One of the four things published for each review."""
+
+    key: str
+    name: str  # used in "Download the <name>"
+    path: str  # page path under the review's folder, "" for the review's own page
+    pdf_suffix: str
+
+
+OUTPUTS = (
+    Output("report", "full report", "", "full-report"),
+    Output("recommendations", "recommendations", "recommendations/", "recommendations"),
+    Output("young-people", "key points for young people", "young-people/", "young-people"),
+    Output("cpd", "CPD reflection template", "cpd/", "cpd-reflection"),
+)
+OUTPUT_BY_KEY = {o.key: o for o in OUTPUTS}
+
+
+def page_path(slug: str, output: Output) -> str:
+    """Site path of an output's page, e.g. reviews/bedford/recommendations/."""
+    return f"reviews/{slug}/{output.path}"
+
+
+def pdf_name(slug: str, output: Output) -> str:
+    return f"{slug}-{output.pdf_suffix}.pdf"
+
+
+def pdf_path(slug: str, output: Output) -> str:
+    return f"reviews/{slug}/{pdf_name(slug, output)}"
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def long_date(value: dt.date) -> str:
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def ordinal_date(value: dt.date) -> str:
+    """As the reports print dates: '18th May 2015'."""
+    return f"{_ordinal(value.day)} {value.strftime('%B %Y')}"
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", plain(text).lower()).strip("-")[:60] or "section"
+
+
+@dataclass
+class PageLinks:
+    """Relative URLs from one output page (web) or within one PDF (print)."""
+
+    slug: str
+    current: Output
+    medium: str  # "web" or "print"
+
+    def to(self, output_key: str, anchor: str | None = None) -> str | None:
+        target = OUTPUT_BY_KEY[output_key]
+        fragment = f"#{anchor}" if anchor else ""
+        if target.key == self.current.key:
+            return fragment or "#main-content"
+        if self.medium == "print":
+            return None  # a PDF cannot follow a relative link to another page
+        up = "../" if self.current.path else ""
+        return f"{up}{target.path}{fragment}"
+
+
+def _bullet(item: Any, render: InlineRenderer) -> SimpleNamespace:
+    if isinstance(item, ListItem):
+        return SimpleNamespace(html=render.inline(item.text), items=[render.inline(i) for i in item.items])
+    return SimpleNamespace(html=render.inline(item), items=[])
+
+
+class ReviewContextBuilder:
+    def __init__(self, review: Review, output: Output, medium: str, cpd_defaults: list[CpdQuestion]):
+        self.review = review
+        self.output = output
+        self.medium = medium
+        self.links = PageLinks(review.slug, output, medium)
+        self.cpd_defaults = cpd_defaults
+        self.cited_by = self._cited_by()
+        self.render = InlineRenderer(self._recommendation_href)
+        self.practice_blocks = {
+            block.recommendations_block.id: block.recommendations_block
+            for _, block in iter_blocks(review)
+            if isinstance(block, PracticeRecommendationsBlock)
+        }
+        self.used_ids: set[str] = set()
+
+    def _recommendation_href(self, number: str) -> str | None:
+        return self.links.to("report", anchor_id("rec", number)) if self.output.key == "report" else self.links.to("recommendations", anchor_id("rec", number))
+
+    def _cited_by(self) -> dict[str, list[str]]:
+        cited: dict[str, list[str]] = {}
+        for _, finding in iter_findings(self.review):
+            for number in finding.recommendations:
+                if finding.number not in cited.setdefault(number, []):
+                    cited[number].append(finding.number)
+        return cited
+
+    def _unique_id(self, base: str) -> str:
+        ident, n = base, 2
+        while ident in self.used_ids:
+            ident, n = f"{base}-{n}", n + 1
+        self.used_ids.add(ident)
+        return ident
+
+    # --- blocks -------------------------------------------------------------------
+
+    def block(self, block: Any) -> SimpleNamespace:
+        r = self.render
+        if isinstance(block, Paragraph):
+            return SimpleNamespace(kind="p", html=r.block(block.p))
+        if isinstance(block, Heading):
+            return SimpleNamespace(kind="heading", html=r.inline(block.heading), id=self._unique_id(slugify(block.heading)))
+        if isinstance(block, BulletList):
+            return SimpleNamespace(kind="bullets", items=[_bullet(i, r) for i in block.bullets])
+        if isinstance(block, FindingBlock):
+            f = block.finding
+            ident = anchor_id("para", f.number)
+            self.used_ids.add(ident)
+            paragraphs = [r.block(p) for p in re.split(r"\n\s*\n", f.text)]
+            return SimpleNamespace(
+                kind="finding",
+                number=f.number,
+                id=ident,
+                self_href=f"#{ident}",
+                paragraphs=paragraphs,
+                note_html=r.block(f.note) if f.note else None,
+            )
+        if isinstance(block, CaseExampleBlock):
+            c = block.case_example
+            return SimpleNamespace(
+                kind="case_example",
+                label=c.label,
+                title_html=r.inline(c.title) if c.title else None,
+                blocks=[self.block(b) for b in c.blocks],
+            )
+        if isinstance(block, QuoteGroupBlock):
+            g = block.quotes
+            return SimpleNamespace(
+                kind="quotes",
+                intro_html=r.inline(g.intro) if g.intro else None,
+                speaker=g.speaker,
+                quotes=[
+                    SimpleNamespace(
+                        html=r.inline(q.text),
+                        lead_in_html=r.inline(q.lead_in) if q.lead_in else None,
+                        after_html=r.inline(q.after) if q.after else None,
+                        speaker_html=r.inline(q.speaker) if q.speaker else None,
+                    )
+                    for q in g.quotes
+                ],
+            )
+        if isinstance(block, DisplayQuoteBlock):
+            q = block.quote
+            return SimpleNamespace(kind="quote", html=r.inline(q.text), speaker_html=r.inline(q.speaker) if q.speaker else None)
+        if isinstance(block, BoxBlock):
+            b = block.box
+            return SimpleNamespace(
+                kind="box",
+                box_kind=b.kind,
+                title_html=r.inline(b.title),
+                id=self._unique_id(slugify(b.title)),
+                place=b.place,
+                blocks=[self.block(x) for x in b.blocks],
+            )
+        if isinstance(block, TableBlock):
+            t = block.table
+            return SimpleNamespace(
+                kind="table",
+                id=self._unique_id("table-" + slugify(t.title)),
+                title_html=r.inline(t.title),
+                column_headings=t.column_headings,
+                rows=[SimpleNamespace(label_html=r.inline(row.label), cells=[_bullet(c, r) for c in row.cells]) for row in t.rows],
+                note_html=r.inline(t.note) if t.note else None,
+            )
+        if isinstance(block, PracticeRecommendationsBlock):
+            return self._practice(block.recommendations_block)
+        if isinstance(block, RepeatRecommendationsBlock):
+            rep = block.repeat_recommendations
+            bullets = [r.inline(b) for ident in rep.blocks for b in self.practice_blocks[ident].bullets]
+            return SimpleNamespace(kind="repeat_recommendations", heading_html=r.inline(rep.heading), bullets=bullets)
+        if isinstance(block, KeyRecommendationsBlock):
+            return SimpleNamespace(
+                kind="key_recommendations",
+                items=[
+                    SimpleNamespace(number=k.number, id=self._unique_id(anchor_id("rec", k.number)), title_html=r.inline(k.title), html=r.block(k.text))
+                    for k in block.key_recommendations
+                ],
+            )
+        if isinstance(block, Signature):
+            return SimpleNamespace(kind="signature", lines=[r.inline(line) for line in block.signature])
+        raise TypeError(f"no context for block {type(block).__name__}")
+
+    def _practice(self, block) -> SimpleNamespace:
+        r = self.render
+        return SimpleNamespace(
+            kind="recommendations_block",
+            id=self._unique_id(f"recommendations-{block.id}"),
+            lead_in_html=r.block(block.lead_in),
+            practice_intro_html=r.inline(block.practice_intro),
+            bullets=[r.inline(b) for b in block.bullets],
+        )
+
+    def section(self, section: Section, level: int) -> SimpleNamespace:
+        label = f"{section.number}. " if section.number and section.number_shown and "." not in section.number else (
+            f"{section.number} " if section.number and section.number_shown else ""
+        )
+        ident = self._unique_id(anchor_id("section", section.number) if section.number else slugify(section.title))
+        return SimpleNamespace(
+            id=ident,
+            number_label=label,
+            title_html=self.render.inline(section.title),
+            title_text=plain(section.title),
+            level=min(level, 6),
+            blocks=[self.block(b) for b in section.blocks],
+            sections=[self.section(s, level + 1) for s in section.sections],
+        )
+
+    # --- whole review -------------------------------------------------------------
+
+    def metadata_rows(self) -> list[tuple[str, str]]:
+        m = self.review.metadata
+        rows: list[tuple[str, str]] = []
+        if m.review_dates:
+            rows.append(("Date of review", f"{ordinal_date(m.review_dates.start)} – {ordinal_date(m.review_dates.end)}"))
+        if m.publication_date:
+            rows.append(("Date of publication", ordinal_date(m.publication_date)))
+        elif m.publication_month:
+            rows.append(("Published", m.publication_month))
+        for label, values in (
+            ("Name(s) of CQC inspector", m.inspectors),
+            ("Provider services included", m.provider_services),
+            ("CCGs included", m.ccgs),
+        ):
+            if values:
+                rows.append((label, values))
+        for label, value in (
+            ("NHS England area", m.nhs_england_area),
+            ("CQC region", m.cqc_region),
+            (m.deputy_chief_inspector_title, m.deputy_chief_inspector),
+        ):
+            if value:
+                rows.append((label, value))
+        return rows
+
+    def recommendation_groups(self) -> list[SimpleNamespace]:
+        r = self.render
+        groups = []
+        for group in self.review.recommendations:
+            items = []
+            for rec in group.items:
+                cited = self.cited_by.get(rec.number, [])
+                items.append(
+                    SimpleNamespace(
+                        number=rec.number,
+                        id=anchor_id("rec", rec.number),
+                        html=r.inline(rec.text),
+                        cited_by=[
+                            SimpleNamespace(number=n, href=self.links.to("report", anchor_id("para", n))) for n in cited
+                        ],
+                    )
+                )
+            groups.append(
+                SimpleNamespace(
+                    number=group.number,
+                    id=f"recommendations-group-{group.number}",
+                    lead_in_html=r.inline(group.lead_in),
+                    organisations=group.organisations,
+                    items=items,
+                )
+            )
+        return groups
+
+    def build(self, pdf_info: dict[str, Any] | None = None) -> dict[str, Any]:
+        review = self.review
+        sections = [self.section(s, 2) for s in review.sections]
+        footnotes = [
+            SimpleNamespace(id=f"fn-{f.id}", letter=f.id, html=self.render.block(f.text), back_href=f"#fnref-{f.id}")
+            for f in review.footnotes
+        ]
+        references = [SimpleNamespace(id=f"ref-{x.number}", number=x.number, html=self.render.inline(x.text)) for x in review.references]
+        practice = [self._practice(b) for b in self.practice_blocks.values()]
+        key_recs = [self.block(b) for _, b in iter_blocks(review) if isinstance(b, KeyRecommendationsBlock)]
+        return {
+            "review": SimpleNamespace(
+                slug=review.slug,
+                kind=review.kind,
+                title=plain(review.title),
+                subtitle=plain(review.subtitle) if review.subtitle else None,
+                area=review.area,
+                publication=self._publication_text(),
+            ),
+            "output": self.output,
+            "medium": self.medium,
+            "link": self.links.to,
+            "metadata_rows": self.metadata_rows(),
+            "sections": sections,
+            "recommendation_groups": self.recommendation_groups(),
+            "key_recommendations": key_recs,
+            "practice_recommendations": practice,
+            "recommendations_intro": [self.render.block(p) for p in review.recommendations_intro],
+            "next_steps": SimpleNamespace(
+                paragraphs=[self.render.block(p) for p in review.next_steps.paragraphs],
+                required_from=review.next_steps.required_from,
+                days=review.next_steps.deadline_working_days,
+            )
+            if review.next_steps
+            else None,
+            "footnotes": footnotes,
+            "references": references,
+            "young_people": self.young_people(),
+            "cpd_questions": review.cpd_questions or self.cpd_defaults,
+            "outputs": [
+                SimpleNamespace(
+                    key=o.key,
+                    name=o.name,
+                    href=self.links.to(o.key),
+                    pdf_href=pdf_relative(self.output, review.slug, o),
+                    pdf=(pdf_info or {}).get(o.key),
+                    current=o.key == self.output.key,
+                )
+                for o in OUTPUTS
+            ],
+        }
+
+    def _publication_text(self) -> str | None:
+        m = self.review.metadata
+        if m.publication_date:
+            return long_date(m.publication_date)
+        return m.publication_month
+
+    def young_people(self) -> SimpleNamespace:
+        yp = self.review.young_people
+        r = self.render
+        sections = []
+        for section in yp.sections:
+            points = []
+            for point in section.points:
+                evidence = [
+                    SimpleNamespace(label=f"paragraph {n}", href=self.links.to("report", anchor_id("para", n))) for n in point.findings
+                ] + [
+                    SimpleNamespace(label=f"recommendation {n}", href=self.links.to("report", anchor_id("rec", n)))
+                    for n in point.recommendations
+                ] + [
+                    SimpleNamespace(label=f"“{t}”", href=self.links.to("report", self._section_anchor(t))) for t in point.sections
+                ]
+                points.append(SimpleNamespace(html=r.inline(point.text), evidence=evidence))
+            sections.append(SimpleNamespace(heading=section.heading, id=slugify(section.heading), points=points))
+        return SimpleNamespace(
+            written_for=yp.written_for,
+            intro=[r.inline(p) for p in yp.intro],
+            sections=sections,
+            glossary=[SimpleNamespace(term=g.term, html=r.inline(g.meaning)) for g in yp.glossary],
+        )
+
+    def _section_anchor(self, title: str) -> str:
+        def find(sections: list[Section]) -> str | None:
+            for s in sections:
+                if s.title == title:
+                    return anchor_id("section", s.number) if s.number else slugify(s.title)
+                found = find(s.sections)
+                if found:
+                    return found
+            return None
+
+        return find(self.review.sections) or "main-content"
+
+
+def pdf_relative(current: Output, slug: str, target: Output) -> str:
+    """The PDF link from a page: PDFs all live in the review's own folder."""
+    return ("../" if current.path else "") + pdf_name(slug, target)
+
+
+def build_context(review: Review, output_key: str, medium: str, cpd_defaults: list[CpdQuestion], pdf_info=None) -> dict[str, Any]:
+    return ReviewContextBuilder(review, OUTPUT_BY_KEY[output_key], medium, cpd_defaults).build(pdf_info)

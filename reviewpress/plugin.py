@@ -1,0 +1,190 @@
+"""The mkdocs plugin: every review YAML becomes four pages and four PDFs.
+
+mkdocs is the site engine (`mkdocs build` and `mkdocs serve` work on their own);
+this plugin adds the review pages to its file list, replaces their bodies with
+the rendered content templates, and copies the PDFs next to them.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import yaml
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .context import OUTPUTS, long_date, page_path, pdf_path, ordinal_date
+from .errors import ContentError, ContentErrors
+from .inline import plain
+from .integrity import check_review
+from .loading import SourcedReview, read_reviews
+from .model import CpdQuestion
+from .pdf import PdfJob, copy_pdf, render_pdfs
+from .rendering import pdf_title, render_content, render_print_document, template_environment
+
+log = get_plugin_logger(__name__)
+
+
+class ReviewPluginConfig(base.Config):
+    reviews_dir = c.Type(str, default="content/reviews")
+    cpd_template = c.Type(str, default="content/cpd-template.yaml")
+    templates_dir = c.Type(str, default="templates")
+    cache_dir = c.Type(str, default=".cache/pdf")
+    pdfs = c.Type(bool, default=True)
+
+
+def read_cpd_questions(path: Path) -> list[CpdQuestion]:
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return TypeAdapter(list[CpdQuestion]).validate_python(data)
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise ContentErrors([ContentError(path, None, None, f"is not a valid list of CPD questions: {exc}")]) from None
+
+
+def load_and_check(reviews_dir: Path) -> tuple[list[SourcedReview], list[str]]:
+    """Every review validated and cross-checked, or ContentErrors listing every problem."""
+    reviews = read_reviews(reviews_dir)
+    errors: list[ContentError] = []
+    warnings: list[str] = []
+    for item in reviews:
+        item_errors, item_warnings = check_review(item)
+        errors += item_errors
+        warnings += item_warnings
+        errors += readability_errors(item, warnings)
+    if errors:
+        raise ContentErrors(errors)
+    return reviews, warnings
+
+
+def readability_errors(item: SourcedReview, warnings: list[str]) -> list[ContentError]:
+    try:
+        from .readability import score_summary
+    except ImportError:
+        return []
+    report = score_summary(item.review.young_people)
+    warnings.extend(f"{item.path.name}: young_people: {w}" for w in report.warnings)
+    return [item.error(("young_people",), problem) for problem in report.problems]
+
+
+class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
+    def on_config(self, config):
+        root = Path(config.config_file_path).parent
+        self.root = root
+        self.reviews_dir = root / self.config.reviews_dir
+        self.templates_dir = root / self.config.templates_dir
+        self.env = template_environment(self.templates_dir)
+        self.summary: list[SimpleNamespace] = []
+        self.warnings: list[str] = []
+        self.rendered_pdfs = 0
+        return config
+
+    def on_pre_build(self, config):
+        started = time.perf_counter()
+        try:
+            self.reviews, self.warnings = load_and_check(self.reviews_dir)
+            self.cpd_defaults = read_cpd_questions(self.root / self.config.cpd_template)
+        except ContentErrors as exc:
+            raise PluginError(exc.report()) from None
+        for warning in self.warnings:
+            log.info(f"warning: {warning}")
+        self.pdf_infos = {}
+        if self.config.pdfs:
+            self._render_pdfs()
+        log.info(f"Checked {len(self.reviews)} reviews and prepared PDFs in {time.perf_counter() - started:.1f} s")
+
+    def _render_pdfs(self) -> None:
+        jobs = [
+            PdfJob(f"{item.review.slug}/{output.key}", render_print_document(self.env, item.review, output.key, self.cpd_defaults), output.key == "cpd")
+            for item in self.reviews
+            for output in OUTPUTS
+        ]
+
+        def progress(done: int, total: int, key: str) -> None:
+            log.info(f"PDF {done}/{total}: {key}")
+
+        infos, errors, rendered = render_pdfs(jobs, self.templates_dir, self.root / self.config.cache_dir, progress=progress)
+        if errors:
+            raise PluginError("PDF rendering failed:\n" + "\n".join(f"- {key}: {message}" for key, message in errors.items()))
+        self.pdf_infos = infos
+        self.rendered_pdfs = rendered
+
+    def on_files(self, files: Files, config) -> Files:
+        self.pages: dict[str, SimpleNamespace] = {}
+        home = File.generated(config, "index.md", content="# Health review reports\n")
+        self._replace(files, home)
+        self.pages[home.src_uri] = SimpleNamespace(kind="home")
+        for item in self.reviews:
+            review = item.review
+            for output in OUTPUTS:
+                uri = page_path(review.slug, output) + "index.md"
+                title = pdf_title(review, output.key)
+                file = File.generated(config, uri, content=f"# {title}\n", inclusion=InclusionLevel.NOT_IN_NAV)
+                self._replace(files, file)
+                self.pages[uri] = SimpleNamespace(kind="output", review=review, output=output, title=title)
+        return files
+
+    @staticmethod
+    def _replace(files: Files, file: File) -> None:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(file)
+
+    def on_page_content(self, html, page, config, files):
+        spec = self.pages.get(page.file.src_uri)
+        if spec is None:
+            return html
+        page.meta["generated"] = True
+        if spec.kind == "home":
+            page.meta["page_title"] = "Health review reports"
+            return self.env.get_template("home.html").render(reviews=self._home_entries())
+        review, output = spec.review, spec.output
+        page.meta["page_title"] = spec.title
+        page.meta["breadcrumbs"] = [{"title": "All reviews", "url": "."}] + (
+            [{"title": plain(review.title), "url": page_path(review.slug, OUTPUTS[0])}] if output.key != "report" else []
+        )
+        if output.key == "young-people":
+            page.meta["young_people"] = True
+        if output.key == "cpd":
+            page.meta["scripts"] = ["assets/js/cpd-form.js"] if (self.templates_dir / "assets/js/cpd-form.js").exists() else []
+        pdf_info = {o.key: self.pdf_infos.get(f"{review.slug}/{o.key}") for o in OUTPUTS}
+        return str(render_content(self.env, review, output.key, "web", self.cpd_defaults, pdf_info))
+
+    def _home_entries(self) -> list[SimpleNamespace]:
+        entries = []
+        for item in sorted(self.reviews, key=lambda i: (i.review.kind != "national-report", plain(i.review.title))):
+            review = item.review
+            m = review.metadata
+            entries.append(
+                SimpleNamespace(
+                    title=plain(review.title),
+                    short_name=review.area or plain(review.title),
+                    href=page_path(review.slug, OUTPUTS[0]),
+                    area=review.area,
+                    review_dates=f"{long_date(m.review_dates.start)} to {long_date(m.review_dates.end)}" if m.review_dates else None,
+                    publication=long_date(m.publication_date) if m.publication_date else m.publication_month,
+                    outputs=[
+                        SimpleNamespace(label=label, href=page_path(review.slug, o))
+                        for o, label in zip(OUTPUTS, ("Full report", "Recommendations", "Key points for young people", "CPD reflection template"))
+                    ],
+                )
+            )
+        return entries
+
+    def on_post_build(self, config):
+        site = Path(config.site_dir)
+        self.summary = []
+        for item in self.reviews:
+            for output in OUTPUTS:
+                info = self.pdf_infos.get(f"{item.review.slug}/{output.key}")
+                if info is None:
+                    continue
+                copy_pdf(info, site / pdf_path(item.review.slug, output))
+                self.summary.append(SimpleNamespace(slug=item.review.slug, output=output, pdf=info))

@@ -1,0 +1,65 @@
+"""Stage 4: rendering contexts become HTML, through the templates in templates/.
+
+One Jinja environment, autoescaping on for every template; authored text
+arrives already sanitised as Markup (see inline.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .context import OUTPUT_BY_KEY, build_context
+from .model import CpdQuestion, Review
+
+OUTPUT_TEMPLATES = {
+    "report": "outputs/report.html",
+    "recommendations": "outputs/recommendations.html",
+    "young-people": "outputs/young-people.html",
+    "cpd": "outputs/cpd.html",
+}
+
+
+def template_environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
+def render_content(env: jinja2.Environment, review: Review, output_key: str, medium: str,
+                   cpd_defaults: list[CpdQuestion], pdf_info: dict[str, Any] | None = None) -> Markup:
+    """The body of one output page, for the web ("web") or for a PDF ("print")."""
+    context = build_context(review, output_key, medium, cpd_defaults, pdf_info)
+    return Markup(env.get_template(OUTPUT_TEMPLATES[output_key]).render(context))
+
+
+def pdf_title(review: Review, output_key: str) -> str:
+    from .inline import plain
+
+    title = plain(review.title)
+    return {
+        "report": title,
+        "recommendations": f"Recommendations: {title}",
+        "young-people": f"Key points for young people: {title}",
+        "cpd": f"Reflection and CPD record: {title}",
+    }[output_key]
+
+
+def render_print_document(env: jinja2.Environment, review: Review, output_key: str, cpd_defaults: list[CpdQuestion]) -> str:
+    """A complete HTML document for WeasyPrint: print layout around the shared content."""
+    content = render_content(env, review, output_key, "print", cpd_defaults)
+    output = OUTPUT_BY_KEY[output_key]
+    return env.get_template("pdf/layout.html").render(
+        content=content,
+        output=output,
+        pdf_title=pdf_title(review, output_key),
+        pdf_description=f"The {output.name} of the Care Quality Commission review: {pdf_title(review, 'report')}",
+    )
