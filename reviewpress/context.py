@@ -43,15 +43,16 @@ class Output:
 
     key: str
     name: str  # used in "Download the <name>"
+    label: str  # used in navigation
     path: str  # page path under the review's folder, "" for the review's own page
     pdf_suffix: str
 
 
 OUTPUTS = (
-    Output("report", "full report", "", "full-report"),
-    Output("recommendations", "recommendations", "recommendations/", "recommendations"),
-    Output("young-people", "key points for young people", "young-people/", "young-people"),
-    Output("cpd", "CPD reflection template", "cpd/", "cpd-reflection"),
+    Output("report", "full report", "Full report", "", "full-report"),
+    Output("recommendations", "recommendations", "Recommendations", "recommendations/", "recommendations"),
+    Output("young-people", "key points for young people", "Key points for young people", "young-people/", "young-people"),
+    Output("cpd", "CPD reflection template", "CPD reflection template", "cpd/", "cpd-reflection"),
 )
 OUTPUT_BY_KEY = {o.key: o for o in OUTPUTS}
 
@@ -357,6 +358,7 @@ class ReviewContextBuilder:
                 SimpleNamespace(
                     key=o.key,
                     name=o.name,
+                    label=o.label,
                     href=self.links.to(o.key),
                     pdf_href=pdf_relative(self.output, review.slug, o),
                     pdf=(pdf_info or {}).get(o.key),

@@ -171,8 +171,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                     review_dates=f"{long_date(m.review_dates.start)} to {long_date(m.review_dates.end)}" if m.review_dates else None,
                     publication=long_date(m.publication_date) if m.publication_date else m.publication_month,
                     outputs=[
-                        SimpleNamespace(label=label, href=page_path(review.slug, o))
-                        for o, label in zip(OUTPUTS, ("Full report", "Recommendations", "Key points for young people", "CPD reflection template"))
+                        SimpleNamespace(label=o.label, href=page_path(review.slug, o)) for o in OUTPUTS
                     ],
                 )
             )
