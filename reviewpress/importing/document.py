@@ -27,7 +27,9 @@ def import_report(text: str, slug: str, notes: Notes) -> dict:
         review["area"] = area
     else:
         notes.check(None, "could not read the area from the title")
-    review["metadata"] = parse_header(header, notes)
+    metadata = parse_header(header, notes)
+    if metadata:
+        review["metadata"] = metadata
     if not header:
         notes.check(None, "no metadata header: review dates, publication date, inspectors etc. are not stated")
 

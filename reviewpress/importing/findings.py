@@ -139,11 +139,15 @@ def _close_case(part: Part, notes: Notes) -> None:
         return
     paragraphs = case.pop("paragraphs")
     blocks: list[dict] = []
+    run: list[Paragraph] = []
     for paragraph in paragraphs:
         if not paragraph.bullet and _SHORT_HEADING.match(paragraph.text) and len(paragraph.text.split()) <= 4:
+            blocks.extend(plain_blocks(run, notes))
+            run = []
             blocks.append({"heading": paragraph.text})
         else:
-            blocks.extend(plain_blocks([paragraph], notes))
+            run.append(paragraph)
+    blocks.extend(plain_blocks(run, notes))
     case["blocks"] = blocks or [{"p": "DRAFT: empty case example"}]
     part.open_case = None
 

@@ -50,7 +50,15 @@ def organisations(lead_in: str) -> list[str]:
     """A best guess at the organisations named before "should"."""
     who = _SHOULD.sub("", lead_in)
     names = [name.strip() for name in _JOINERS.split(who) if name and name.strip()]
-    return names or [who]
+    # A single word before "and" is part of one name ("Staffordshire and Stoke
+    # NHS Partnership Trust"), not an organisation of its own.
+    merged: list[str] = []
+    for name in names:
+        if merged and len(merged[-1].split()) == 1 and re.search(rf"\b{re.escape(merged[-1])} and {re.escape(name)}", who):
+            merged[-1] = f"{merged[-1]} and {name}"
+        else:
+            merged.append(name)
+    return merged or [who]
 
 
 def next_steps(paragraphs: list[Paragraph], notes: Notes) -> dict | None:
