@@ -2,7 +2,8 @@
 
 What is scored
     Only the running prose a young reader sees on the page: every intro
-    paragraph, the text of every key point, and every glossary meaning.
+    paragraph, the text of every key point, and every glossary meaning, with
+    Markdown markers removed and links reduced to their text.
     Section headings, glossary terms and the "written for" label are labels,
     not sentences, so they are left out (they would drag the sentence length
     down and flatter the scores).
@@ -48,6 +49,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .inline import plain
 from .model import YoungPeopleSummary
 
 MAX_GRADE = 6.0
@@ -73,6 +75,7 @@ _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]*[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"(?:^|[\s(\[\"'“‘])([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.$")
 _WORD = re.compile(r"\w+(?:(?:['’-]|(?<=\d)[.,](?=\d))\w+)*")
 _TERMINATORS = re.compile(r"[.!?]")
+_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,11 @@ def count_words(sentence: str) -> int:
     return len(_WORD.findall(sentence))
 
 
+def as_read(text: str) -> str:
+    """The words a reader sees: Markdown markers removed, a link reduced to its text."""
+    return plain(_MARKDOWN_LINK.sub(r"\1", text))
+
+
 def prose_of(summary: YoungPeopleSummary) -> list[tuple[str, str]]:
     """The running prose of a summary as (where, text) pairs, in page order."""
     parts: list[tuple[str, str]] = []
@@ -171,7 +179,7 @@ def _for_textstat(sentences: list[str]) -> str:
 def score_prose(parts: list[tuple[str, str]]) -> ReadabilityReport:
     """Score (where, text) pairs against the limits. score_summary uses this."""
     located: list[tuple[str, str]] = [
-        (where, sentence) for where, text in parts for sentence in split_sentences(text)
+        (where, sentence) for where, text in parts for sentence in split_sentences(as_read(text))
     ]
     sentences = [sentence for _, sentence in located]
     lengths = [count_words(s) for s in sentences]

@@ -268,6 +268,15 @@ def test_glossary_meanings_are_scored():
     assert any(p.startswith("glossary 'A&E':") for p in report.problems)
 
 
+def test_markdown_is_scored_as_the_reader_sees_it():
+    text = "Ask **your** school nurse. See [the NHS website](https://www.nhs.uk/conditions/a-very-long-page)."
+
+    report = score_prose([("test", text)])
+
+    assert report.word_count == 8
+    assert report.sentence_count == 2
+
+
 @pytest.mark.parametrize(
     ("text", "sentences"),
     [
