@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .blocks import plain_blocks
 from .findings import numbered_sections
 from .header import area_from_title, parse_header
@@ -101,12 +103,21 @@ def _section(part: Part, blocks: list[dict], subsections: list[dict] | None = No
 
 
 def _management(part: Part, journey_count: int, notes: Notes) -> dict:
-    number = part.number or str(journey_count + 1)
+    number = part.number or _number_of_first_subsection(part) or str(journey_count + 1)
     if not part.number:
         notes.check(part.line, f"'{part.title}' has no number in the source: numbered {number}, not shown")
     intro, subsections = numbered_sections(part.paragraphs, number, notes)
     extra = {"number": number} if part.number else {"number": number, "number_shown": False}
     return _section(part, intro, subsections, **extra)
+
+
+def _number_of_first_subsection(part: Part) -> str | None:
+    """An unnumbered heading takes its number from its sub-sections ("5.1 Leadership ...")."""
+    for paragraph in part.paragraphs:
+        match = re.match(r"^(\d+)\.\d+\s", paragraph.text)
+        if match:
+            return match[1]
+    return None
 
 
 def _order(review: dict) -> None:

@@ -1,0 +1,242 @@
+"""The importer on its own: drafts from the real sources, and the rules it is built from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reviewpress import fidelity
+from reviewpress.importer import draft_yaml, run_import, slug_from_name
+from reviewpress.importing.crossrefs import cited_recommendations, is_bracket_only, split_note
+from reviewpress.importing.notes import Notes
+from reviewpress.importing.paragraphs import read_source
+from reviewpress.importing.repair import drop_unmatched_bold, join_wrapped
+from reviewpress.model import Review
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+LOCAL_REVIEWS = ["bedford", "bury", "staffordshire"]
+
+
+# --- whole sources -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("imported")
+    for slug in LOCAL_REVIEWS:
+        assert run_import(SEEDS / f"{slug}.txt", None, out) == 0
+    return {slug: out / f"{slug}.yaml" for slug in LOCAL_REVIEWS}
+
+
+@pytest.mark.parametrize("slug", LOCAL_REVIEWS)
+def test_draft_keeps_nearly_every_source_word_in_order(slug, drafts):
+    data = yaml.safe_load(drafts[slug].read_text(encoding="utf-8"))
+    source = fidelity.source_words((SEEDS / f"{slug}.txt").read_text(encoding="utf-8"))
+    result = fidelity.compare(source, fidelity.data_words(data))
+    print(result.summary(f"{slug} (importer only)"))
+    assert result.recall >= 0.98, "\n  ".join([result.summary(slug), *result.missing])
+
+
+@pytest.mark.parametrize("slug", LOCAL_REVIEWS)
+def test_draft_is_a_valid_review_starting_with_the_schema_line(slug, drafts):
+    text = drafts[slug].read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/review.schema.json\n")
+    review = Review.model_validate(yaml.safe_load(text))
+    assert review.young_people.intro[0].startswith("DRAFT")
+
+
+def _findings(review: Review) -> dict[str, object]:
+    found = {}
+
+    def walk(sections):
+        for section in sections:
+            for block in section.blocks:
+                if hasattr(block, "finding"):
+                    found[block.finding.number] = block.finding
+            walk(section.sections)
+
+    walk(review.sections)
+    return found
+
+
+def test_pdf_layout_source_gets_its_structure_back(drafts):
+    review = Review.model_validate(yaml.safe_load(drafts["staffordshire"].read_text(encoding="utf-8")))
+    findings = _findings(review)
+    assert len(findings) == 162
+    # Its title is printed only in the page footers.
+    assert review.title.endswith("Safeguarding in Staffordshire")
+    # The split bracket "(Recommendations" / "1.3 and 6.2)" stays in finding 4.4.
+    assert findings["4.4"].recommendations == ["1.3", "6.2"]
+    assert findings["1.3"].text.startswith("Across all services visited")
+    # "5.1 Ensure ..." in the recommendations is an item, not a Management heading.
+    assert [group.number for group in review.recommendations] == list(range(1, 11))
+    assert review.recommendations[4].items[0].text.startswith("Ensure that midwifery antenatal documentation")
+    assert [s.number for s in review.sections[-1].sections] == ["5.1", "5.2", "5.3"]
+
+
+def test_word_layout_source_reads_metadata_and_notes(drafts):
+    review = Review.model_validate(yaml.safe_load(drafts["bury"].read_text(encoding="utf-8")))
+    assert str(review.metadata.review_dates.start) == "2018-09-03"
+    assert str(review.metadata.publication_date) == "2018-10-12"
+    findings = _findings(review)
+    assert findings["1.4"].note.startswith("This was also brought to the attention")
+    assert findings["1.4"].text.endswith("(**Recommendation 2.1**)")
+    assert review.recommendations[0].lead_in == "NHS England local area team together with NHS Bury CCG should:"
+
+
+# --- cross-references (every written form in source-reports.md §2.7) -----------------------------
+
+CROSS_REFERENCE_FORMS = [
+    ("bold inside the brackets", "… home visits. (**Recommendation 2.1**)", ["2.1"]),
+    ("bold outside the brackets", "… the clinician. **(Recommendation 2.7)**", ["2.7"]),
+    ("no bold", "… in practice. (Recommendation 4.1)", ["4.1"]),
+    ("full stop after the bracket", "… misinterpreted. (**Recommendation 2.8**).", ["2.8"]),
+    ("no full stop before or after", "… placed in care (**Recommendation 2.3**)", ["2.3"]),
+    ("text continues after the bracket", "(Recommendation 6.5) This has been drawn to the attention of X.", ["6.5"]),
+    ("two, singular form", "(Recommendation 4.2 and 5.1)", ["4.2", "5.1"]),
+    ("two, singular form, bold", "(**Recommendation 1.1 and 2.7**)", ["1.1", "2.7"]),
+    ("two, plural form", "(Recommendations 4.3 and 4.4)", ["4.3", "4.4"]),
+    ("two, plural form, bold", "(**Recommendations 2.3 and 2.7**)", ["2.3", "2.7"]),
+    ("three, and before the last", "(Recommendations 1.2, 3.13 and 6.1)", ["1.2", "3.13", "6.1"]),
+    ("three, bold, singular", "(**Recommendation 6.1, 11.4 and 12.4**)", ["6.1", "11.4", "12.4"]),
+    ("Oxford comma", "(Recommendations 2.1, 3.8, 4.14, 5.3, 6.6, 7.3, and 8.5)", ["2.1", "3.8", "4.14", "5.3", "6.6", "7.3", "8.5"]),
+    ("stray comma after the word", "(Recommendation, 3.3, 7.2 and 10.1)", ["3.3", "7.2", "10.1"]),
+    ("bracket split across lines", "is essential. (Recommendations\n1.3 and 6.2)", ["1.3", "6.2"]),
+    ("bold marker inside a multi-number bracket", "EView (**Recommendation 4.2 and 12.10**).", ["4.2", "12.10"]),
+]
+
+
+@pytest.mark.parametrize("form, text, numbers", CROSS_REFERENCE_FORMS, ids=[form for form, _, _ in CROSS_REFERENCE_FORMS])
+def test_each_written_form_links_to_its_recommendations(form, text, numbers):
+    assert cited_recommendations(text) == numbers
+
+
+@pytest.mark.parametrize("text", ["(Recommendation 1.1)", "(Recommendation 11.4).", "**(Recommendation 2.7)**"])
+def test_a_bracket_on_its_own_line_is_recognised(text):
+    assert is_bracket_only(text)
+
+
+def test_a_sentence_mentioning_recommendations_is_not_a_bracket():
+    assert not is_bracket_only("Recommendations from that inspection are covered in this review.")
+    assert cited_recommendations("Recommendations from that inspection are covered (in this review).") == []
+
+
+def test_bracket_on_its_own_paragraph_stays_with_the_finding_before_it():
+    text = "\n".join(
+        ["Management", "", "5.1 Leadership", "", "5.1.1 Supervision is not in place.", "", "(Recommendation 2.11)",
+         "", "5.1.2 Next finding.", "", "Recommendations", "", "2. A Trust should:", "- 2.11 Put it in place"]
+    )  # fmt: skip
+    management = _import(text)["sections"][0]
+    finding = management["sections"][0]["blocks"][0]["finding"]
+    assert finding["text"] == "Supervision is not in place.\n\n(Recommendation 2.11)"
+
+
+@pytest.mark.parametrize(
+    "text, kept, note",
+    [
+        (
+            "Gaps remain. (**Recommendation 2.1**) *This was also brought to the attention of the Director of Public Health.*",
+            "Gaps remain. (**Recommendation 2.1**)",
+            "This was also brought to the attention of the Director of Public Health.",
+        ),
+        (
+            "It could be strengthened. (Recommendation 7.1) This has been drawn to the attention of Public Health.",
+            "It could be strengthened. (Recommendation 7.1)",
+            "This has been drawn to the attention of Public Health.",
+        ),
+        (
+            "Not all benefit. This will be brought to the attention of Public Health England.",
+            "Not all benefit.",
+            "This will be brought to the attention of Public Health England.",
+        ),
+    ],
+)
+def test_attention_sentence_is_set_apart_as_a_note(text, kept, note):
+    assert split_note(text) == (kept, note)
+
+
+# --- repairing extraction damage -----------------------------------------------------------------
+
+
+def test_wrapped_lines_join_with_a_space():
+    assert join_wrapped(["This report records the findings ", "of the review. "]) == "This report records the findings of the review."
+
+
+def test_a_hyphen_ending_a_line_is_kept_without_a_space():
+    assert join_wrapped(["twice ante-", "natally and once"]) == "twice ante-natally and once"
+    assert join_wrapped(["through childrens-services-", "inspection@cqc.org.uk."]) == "through childrens-services-inspection@cqc.org.uk."
+
+
+def test_source_spacing_and_errors_inside_a_line_are_kept():
+    assert join_wrapped(["the Multi- Agency Safeguarding Hub", "achieved .There"]) == "the Multi- Agency Safeguarding Hub achieved .There"
+
+
+def test_only_an_unmatched_bold_marker_is_dropped():
+    assert drop_unmatched_bold("NHS Bury CCG should:**") == "NHS Bury CCG should:"
+    assert drop_unmatched_bold("within **20 working days** of receipt") == "within **20 working days** of receipt"
+
+
+def test_hanging_paragraph_number_and_split_bullet_are_rejoined():
+    text = "\n".join(
+        ["1.1 We saw evidence of positive partnership working ", "", "between the council and partners. ", " ",
+         "", "• The review explored the effectiveness ", "", "and the effectiveness of arrangements. ", " ", "",
+         "1.2 Next finding."]
+    )  # fmt: skip
+    paragraphs = [p.text for p in read_source(text * 1).paragraphs]
+    assert paragraphs == [
+        "1.1 We saw evidence of positive partnership working between the council and partners.",
+        "The review explored the effectiveness and the effectiveness of arrangements.",
+        "1.2 Next finding.",
+    ]
+
+
+def test_page_footer_is_removed_and_gives_the_title():
+    text = "\n".join(
+        ["The end of one page. ", " ", "", "", "Review of Health services for Children Looked After and Safeguarding in Somewhere ",
+         "  Page 22 of 67 ", "", "2.4 The next page starts here. ", "", "mailto:someone@example.org"]
+    )  # fmt: skip
+    source = read_source(text)
+    assert [p.text for p in source.paragraphs] == ["The end of one page.", "2.4 The next page starts here."]
+    assert source.running_title == "Review of Health services for Children Looked After and Safeguarding in Somewhere"
+
+
+def test_text_carried_over_a_page_footer_stays_one_paragraph():
+    text = "\n".join(
+        ["Practitioners were not ", " ", "", "Review of services in Somewhere ", "  Page 3 of 9 ", " ",
+         "routinely compliant with the expectation. "]
+    )  # fmt: skip
+    assert [p.text for p in read_source(text).paragraphs] == ["Practitioners were not routinely compliant with the expectation."]
+
+
+# --- the command -----------------------------------------------------------------------------------
+
+
+def test_existing_review_is_not_overwritten(tmp_path, capsys):
+    source = tmp_path / "Some Area.txt"
+    source.write_text((SEEDS / "bedford.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    existing = tmp_path / "out" / "some-area.yaml"
+    existing.write_text("hand-edited", encoding="utf-8")
+    assert run_import(source, None, tmp_path / "out") == 1
+    assert existing.read_text(encoding="utf-8") == "hand-edited"
+    assert "already exists" in capsys.readouterr().err
+    assert run_import(source, None, tmp_path / "out", force=True) == 0
+    assert existing.read_text(encoding="utf-8").startswith("# yaml-language-server")
+
+
+def test_slug_comes_from_the_file_name():
+    assert slug_from_name(Path("/tmp/Not Seen, Not Heard.txt")) == "not-seen-not-heard"
+
+
+def test_guesses_are_printed_with_line_numbers(tmp_path, capsys):
+    run_import(SEEDS / "bedford.txt", None, tmp_path)
+    printed = capsys.readouterr().out
+    assert "L9  inspectors split as" in printed
+    assert "young_people is a placeholder" in printed
+
+
+def _import(text: str) -> dict:
+    return yaml.safe_load(draft_yaml(text, "test", Notes()))
