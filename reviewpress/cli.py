@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="validate the content only")
     serve_cmd = commands.add_parser("serve", help="live preview at http://127.0.0.1:8000/")
     serve_cmd.add_argument("--address", default="127.0.0.1:8000")
+    commands.add_parser("schema", help="write schema/review.schema.json from the models")
     import_cmd = commands.add_parser("import", help="draft a review YAML from a report's text")
     import_cmd.add_argument("source", type=Path)
     import_cmd.add_argument("--slug")
@@ -176,6 +177,11 @@ def main(argv: list[str] | None = None) -> int:
             return build_site(site_dir=getattr(args, "site_dir", None), pdfs=not getattr(args, "no_pdf", False))
         if command == "check":
             return check()
+        if command == "schema":
+            from .schema_export import SCHEMA_PATH, write_schema
+
+            print(f"{'Updated' if write_schema() else 'Unchanged'}: {SCHEMA_PATH}")
+            return 0
         if command == "serve":
             return serve(address=args.address)
         if command == "import":
