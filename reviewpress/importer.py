@@ -14,7 +14,7 @@ import sys
 import yaml
 from pydantic import ValidationError
 
-from reviewpress.importing.document import import_report
+from reviewpress.importing.document import NotALocalReview, import_report
 from reviewpress.importing.notes import Notes
 from reviewpress.importing.yaml_output import dump_review
 from reviewpress.model import Review
@@ -55,6 +55,9 @@ def run_import(source: pathlib.Path, slug: str | None, content_dir: pathlib.Path
     notes = Notes()
     try:
         output = draft_yaml(text, slug, notes)
+    except NotALocalReview as error:
+        print(f"error: {source}: {error}", file=sys.stderr)
+        return 1
     except ValidationError as error:
         print(f"error: the draft for {source} does not fit the schema:\n{error}", file=sys.stderr)
         return 1

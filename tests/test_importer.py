@@ -240,3 +240,11 @@ def test_guesses_are_printed_with_line_numbers(tmp_path, capsys):
 
 def _import(text: str) -> dict:
     return yaml.safe_load(draft_yaml(text, "test", Notes()))
+
+
+def test_a_report_without_the_local_review_headings_is_refused_clearly(tmp_path, capsys):
+    source = tmp_path / "national.txt"
+    source.write_text("NOT SEEN, NOT HEARD\n\nForeword\n\nSome text.\n", encoding="utf-8")
+    assert run_import(source, None, tmp_path / "out") == 1
+    assert "standard headings of a local review" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

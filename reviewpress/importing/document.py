@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from reviewpress.model import Metadata
+
 from .blocks import plain_blocks
 from .findings import numbered_sections
 from .header import area_from_title, parse_header
@@ -13,13 +15,23 @@ from .quotes import quote_groups
 from .recommendations import next_steps, recommendation_groups
 from .sections import Part, split_parts
 
+DEFAULT_CHIEF_INSPECTOR_TITLE = Metadata.model_fields["deputy_chief_inspector_title"].default
 PLAIN_PARTS = {"summary", "about", "method", "context", "report"}
 YOUNG_PEOPLE_PLACEHOLDER = "DRAFT: key points for young people still to be written."
+
+
+class NotALocalReview(ValueError):
+    """The text has none of the standard headings of a local review."""
 
 
 def import_report(text: str, slug: str, notes: Notes) -> dict:
     source = read_source(text)
     front, parts = split_parts(source.paragraphs)
+    if not any(part.key in PLAIN_PARTS | {"journey"} for part in parts):
+        raise NotALocalReview(
+            "none of the standard headings of a local review (Summary of the review, The child's journey, ...) "
+            "were found; this importer drafts local CLAS reviews only"
+        )
     title, subtitle, header = _front_matter(front, source.running_title, notes)
     review: dict = {"slug": slug, "kind": "local-review", "title": title}
     if subtitle:
@@ -30,6 +42,8 @@ def import_report(text: str, slug: str, notes: Notes) -> dict:
     else:
         notes.check(None, "could not read the area from the title")
     metadata = parse_header(header, notes)
+    if metadata.get("deputy_chief_inspector_title") == DEFAULT_CHIEF_INSPECTOR_TITLE:
+        del metadata["deputy_chief_inspector_title"]
     if metadata:
         review["metadata"] = metadata
     if not header:

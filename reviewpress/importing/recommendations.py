@@ -40,10 +40,10 @@ def recommendation_groups(paragraphs: list[Paragraph], notes: Notes) -> tuple[li
             intro.append(paragraph.text)
         else:
             notes.unplaced(paragraph.line, paragraph.text)
-    for group in groups:
-        if not group["items"]:
-            notes.check(None, f"recommendation group {group['number']} has no items")
-    return intro, groups
+    empty = [group for group in groups if not group["items"]]
+    for group in empty:
+        notes.unplaced(None, f"recommendation group {group['number']} has no items: {group['lead_in']}")
+    return intro, [group for group in groups if group["items"]]
 
 
 def organisations(lead_in: str) -> list[str]:
