@@ -126,10 +126,10 @@ def test_a_sentence_mentioning_recommendations_is_not_a_bracket():
 
 def test_bracket_on_its_own_paragraph_stays_with_the_finding_before_it():
     text = "\n".join(
-        ["Management", "", "5.1 Leadership", "", "5.1.1 Supervision is not in place.", "", "(Recommendation 2.11)",
+        ["The child's journey", "", "Management", "", "5.1 Leadership", "", "5.1.1 Supervision is not in place.", "", "(Recommendation 2.11)",
          "", "5.1.2 Next finding.", "", "Recommendations", "", "2. A Trust should:", "- 2.11 Put it in place"]
     )  # fmt: skip
-    management = _import(text)["sections"][0]
+    management = _import(text)["sections"][1]
     finding = management["sections"][0]["blocks"][0]["finding"]
     assert finding["text"] == "Supervision is not in place.\n\n(Recommendation 2.11)"
 
