@@ -14,8 +14,16 @@ class ContentError:
     message: str
     excerpt: str | None = None  # the offending line, with a caret under the column
 
+    @property
+    def shown_path(self) -> str:
+        """The file as staff know it: relative to the folder they run the build from."""
+        try:
+            return str(Path(self.path).resolve().relative_to(Path.cwd().resolve()))
+        except (ValueError, OSError):
+            return str(self.path)
+
     def __str__(self) -> str:
-        where = str(self.path)
+        where = self.shown_path
         if self.line is not None:
             where += f", line {self.line}"
         text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"

@@ -20,6 +20,11 @@ FOOTNOTE_MARKER = re.compile(r"\[\^([a-z]{1,2})\]")
 REFERENCE_MARKER = re.compile(r"\[ref ([\d,\s]+)\]")
 
 
+def _twice(what: str, number: str, first_line: int | None) -> str:
+    where = f" (first on line {first_line})" if first_line else ""
+    return f"{what} number {number} is used twice{where}; each {what} needs its own number"
+
+
 def section_titles(sections: list[Section]) -> set[str]:
     titles: set[str] = set()
     for section in sections:
@@ -39,23 +44,24 @@ def check_review(item: SourcedReview) -> tuple[list[ContentError], list[str]]:
         for i, rec in enumerate(group.items):
             loc = ("recommendations", g, "items", i, "number")
             if rec.number in recommendations:
-                errors.append(item.error(loc, f"recommendation {rec.number} is numbered twice"))
+                errors.append(item.error(loc, _twice("recommendation", rec.number, item.line(recommendations[rec.number]))))
             recommendations[rec.number] = loc
             if not rec.number.startswith(f"{group.number}."):
                 errors.append(item.error(loc, f"recommendation {rec.number} is in group {group.number}; expected {group.number}.N"))
     for loc, block in iter_blocks(review):
         if isinstance(block, KeyRecommendationsBlock):
             for i, key in enumerate(block.key_recommendations):
+                here = loc + ("key_recommendations", i, "number")
                 if key.number in recommendations:
-                    errors.append(item.error(loc + ("key_recommendations", i, "number"), f"recommendation {key.number} is numbered twice"))
-                recommendations[key.number] = loc
+                    errors.append(item.error(here, _twice("recommendation", key.number, item.line(recommendations[key.number]))))
+                recommendations[key.number] = here
 
     findings: dict[str, tuple] = {}
     cited: set[str] = set()
     for loc, finding in iter_findings(review):
         if finding.number in findings:
-            errors.append(item.error(loc + ("number",), f"paragraph {finding.number} is numbered twice"))
-        findings[finding.number] = loc
+            errors.append(item.error(loc + ("number",), _twice("paragraph", finding.number, item.line(findings[finding.number]))))
+        findings[finding.number] = loc + ("number",)
         for number in finding.recommendations:
             cited.add(number)
             if number not in recommendations:

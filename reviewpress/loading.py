@@ -1,44 +1,218 @@
 """Stage 1: a review's YAML file becomes a validated `Review`, or a list of errors
-that point at the file, line and field to fix."""
+that point at the file, line and field to fix.
+
+The people who edit these files are publication staff, not programmers, so every
+message says where the problem is (file, line, field) and what to do about it in
+plain words. YAML is only ever read with PyYAML's safe loader (no Python objects
+can be created from a file), and nothing in a file can make the loader crash:
+whatever it holds, the result is a review or a list of `ContentError`s.
+"""
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import types
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import ContentError, ContentErrors
 from .model import BLOCK_KINDS, Review
 
 Location = tuple[Any, ...]
 
+MAX_NODES = 200_000  # far more than any real review; stops a runaway file early
+
+
+# --- reading the YAML -----------------------------------------------------------
+
+
+def _visible(text: str) -> str:
+    """A source line as it can be shown in a terminal: control characters made visible."""
+    out = []
+    for char in text:
+        if char == "\t":
+            out.append("→")
+        elif ord(char) < 0x20:
+            out.append(chr(0x2400 + ord(char)))
+        elif unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and char not in "\u200b":
+            out.append("�")
+        else:
+            out.append(char)
+    return "".join(out)
+
 
 def _excerpt(text: str, line: int, column: int) -> str:
-    lines = text.splitlines()
+    lines = text.split("\n")
     if not 1 <= line <= len(lines):
         return ""
-    return f"    {lines[line - 1]}\n    {' ' * max(column - 1, 0)}^"
+    shown = _visible(lines[line - 1].rstrip("\r"))
+    if len(shown) > 100:
+        start = max(0, min(column - 50, len(shown) - 100))
+        shown, column = ("…" if start else "") + shown[start:start + 100] + "…", column - start + (1 if start else 0)
+    return f"    {shown}\n    {' ' * max(column - 1, 0)}^"
 
 
-def _data_and_lines(node: yaml.Node, path: Location, lines: dict[Location, int], duplicates: list) -> Any:
+# Plain-language hints for PyYAML's commonest complaints.
+_YAML_HINTS = (
+    ("found character '\\t'", "a tab character is not allowed in YAML: indent with spaces instead"),
+    ("mapping values are not allowed here", "if this text contains a colon followed by a space (': '), put the whole text in quotes"),
+    ("could not find expected ':'", "each line must be `key: value`, or a list item starting with `- `; check this line and the one before it"),
+    ("expected <block end>", "check the indentation of this line: it must line up with the lines at the same level"),
+    ("did not find expected key", "check the indentation of this line: it must line up with the lines at the same level"),
+    ("did not find expected '-' indicator", "check the indentation of this list item"),
+    ("found unexpected end of stream", "a quotation mark or bracket is not closed"),
+    ("found undefined alias", "a `*` at the start of a value means a YAML alias: put text that starts with `*` in quotes"),
+    ("found unknown escape character", "inside double quotes a backslash starts an escape: use single quotes, or write \\\\ for a backslash"),
+    ("expected alphabetic or numeric character", "text starting with `&`, `*`, `!`, `%`, `@` or a backquote must be put in quotes"),
+    ("found character that cannot start any token", "text starting with `@`, a backquote or `%` must be put in quotes"),
+    ("while parsing a flow", "text that starts with [ or { must be put in quotes; otherwise a bracket is not closed"),
+    ("while scanning a quoted scalar", "a quotation mark is not closed; a quote inside single-quoted text is written twice ('')"),
+    ("while parsing a block", "check the indentation, and put text that starts with a quotation mark wholly in quotes"),
+)
+
+
+def _yaml_hint(problem: str) -> str:
+    for needle, hint in _YAML_HINTS:
+        if needle in problem:
+            return f" ({hint})"
+    return ""
+
+
+@dataclass
+class _Reading:
+    """What the loader learns about a file while turning YAML nodes into data."""
+
+    path: Path
+    lines: dict[Location, int] = field(default_factory=dict)
+    raw: dict[Location, str] = field(default_factory=dict)  # the source text of each plain scalar
+    errors: list[ContentError] = field(default_factory=list)
+    seen: set[int] = field(default_factory=set)
+    count: int = 0
+
+
+_CONSTRUCTOR = yaml.SafeLoader("")
+
+
+def _data(node: yaml.Node, loc: Location, reading: _Reading) -> Any:
     """Turn a composed YAML node into plain data, remembering the line of every key and item."""
-    lines[path] = node.start_mark.line + 1
+    reading.count += 1
+    if reading.count > MAX_NODES:
+        raise _TooBig()
+    line = node.start_mark.line + 1
+    reading.lines.setdefault(loc, line)
+    if id(node) in reading.seen:
+        reading.errors.append(ContentError(
+            reading.path, line, _field_path(loc),
+            "repeats earlier content with a YAML alias (*name); write the content out in full instead"))
+        return None
+    reading.seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = yaml.SafeLoader.construct_scalar(yaml.SafeLoader(""), key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                reading.errors.append(ContentError(
+                    reading.path, key_line, _field_path(loc) or None,
+                    "a key must be a plain word such as `title`, not a list or mapping"))
+                continue
+            key = key_node.value  # as typed: `1:` and `yes:` are the keys "1" and "yes"
             if key in result:
-                duplicates.append((path + (key,), key_node.start_mark.line + 1))
-            result[key] = _data_and_lines(value_node, path + (key,), lines, duplicates)
-            lines[path + (key,)] = key_node.start_mark.line + 1
+                reading.errors.append(ContentError(
+                    reading.path, key_line, _field_path(loc + (key,)),
+                    f'this key appears twice (first on line {first_line[key]}); keep one'))
+                continue
+            first_line[key] = key_line
+            reading.lines[loc + (key,)] = key_line
+            result[key] = _data(value_node, loc + (key,), reading)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_data_and_lines(item, path + (i,), lines, duplicates) for i, item in enumerate(node.value)]
-    return yaml.SafeLoader("").construct_object(node, deep=True)
+        return [_data(item, loc + (i,), reading) for i, item in enumerate(node.value)]
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        # Dates stay text here and are parsed by the schema, so an impossible
+        # date (2015-13-45) is reported against its field instead of crashing,
+        # and a date-like value in a text field is simply text.
+        return node.value
+    if node.style is None and node.tag != "tag:yaml.org,2002:str":
+        reading.raw[loc] = node.value
+    try:
+        return _CONSTRUCTOR.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return node.value
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str | None, list[ContentError]]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
+        line_text = raw.split(b"\n")[line - 1].decode("utf-8", "replace")
+        return None, [ContentError(
+            path, line, None,
+            f"is not saved as UTF-8 text (it has the byte 0x{raw[exc.start]:02x} at column {column}, perhaps from "
+            "Word or Windows-1252); save the file with UTF-8 encoding",
+            _excerpt(line_text, 1, column))]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, []
+
+
+def load_yaml(path: Path) -> tuple[Any, _Reading]:
+    """A file's data and where everything is in it; problems are in reading.errors."""
+    reading = _Reading(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reading.errors.append(ContentError(path, None, None, f"cannot be read: {exc.strerror}"))
+        return None, reading
+    text, errors = _decode(path, raw)
+    if text is None:
+        reading.errors += errors
+        return None, reading
+    if not text.strip() or all(l.lstrip().startswith("#") or not l.strip() for l in text.splitlines()):
+        reading.errors.append(ContentError(path, None, None, "is empty: it has no content (only blank lines or comments)"))
+        return None, reading
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return (_data(node, (), reading) if node is not None else None), reading
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        reading.errors.append(ContentError(
+            path, line, None,
+            f"contains an invisible control character (U+{ord(char):04X}, column {column}) that YAML does not allow; "
+            "delete it (it often comes from text pasted from another program)",
+            _excerpt(text, line, column)))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, 0)
+        problem = exc.problem or "invalid YAML"
+        context = f", {exc.context}" if exc.context else ""
+        start = exc.context_mark
+        if context and start is not None and mark is not None and start.line != mark.line:
+            context += f" that started on line {start.line + 1}"
+        reading.errors.append(ContentError(
+            path, line, None, f"YAML syntax error at column {column}: {problem}{context}{_yaml_hint(problem + context)}",
+            _excerpt(text, line, column) if line else None))
+    except (RecursionError, _TooBig):
+        reading.errors.append(ContentError(path, None, None, "is nested too deeply or is far too large to be a review; check its brackets [ ] and { }"))
+    except yaml.YAMLError as exc:
+        reading.errors.append(ContentError(path, None, None, f"cannot be read as YAML: {exc}"))
+    return None, reading
+
+
+# --- explaining schema errors ----------------------------------------------------------
 
 
 def _field_path(loc: Location) -> str:
@@ -48,148 +222,299 @@ def _field_path(loc: Location) -> str:
     return out
 
 
-def _data_location(loc: Location, data: Any) -> Location:
-    """Pydantic adds the union tag (e.g. 'p') to block locations; drop parts not in the data."""
-    kept: list[Any] = []
-    node = data
-    for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            kept.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-            kept.append(part)
-        elif isinstance(node, dict) and part in BLOCK_KINDS:
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated[...] and Optional[...] down to the type that matters."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
             continue
-        else:
-            kept.append(part)
-            node = None
-    return tuple(kept)
+        if origin in (Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            if len(args) == 1:
+                annotation = args[0]
+                continue
+        return annotation
 
 
-def _describe(error: dict, data: Any) -> tuple[Location, str]:
-    loc = _data_location(tuple(error["loc"]), data)
-    kind = error["type"]
-    found = error.get("input")
-    if kind == "extra_forbidden":
-        key = loc[-1]
-        parent = _data_location(loc[:-1], data)
-        siblings = _parent_fields(error, data)
-        hint = difflib.get_close_matches(str(key), siblings, n=1)
-        suggestion = f' Did you mean "{hint[0]}"?' if hint else ""
-        allowed = f" Allowed here: {', '.join(siblings)}." if siblings and not hint else ""
-        return loc, f'unknown key "{key}".{suggestion}{allowed}'
-    if kind == "missing":
-        return loc, "this required field is missing"
-    shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__
-    if len(shown) > 80:
-        shown = shown[:77] + "..."
-    message = error["msg"]
-    if kind == "string_too_short":
-        return loc, "is empty; it needs text"
-    if kind == "string_pattern_mismatch":
-        pattern = error.get("ctx", {}).get("pattern", "")
-        return loc, f"expected {_pattern_words(pattern)}, found {shown}"
-    return loc, f"{message[0].lower()}{message[1:]} (found {shown})"
+def _members(annotation: Any) -> list[Any]:
+    return [_unwrap(a) for a in get_args(annotation) if a is not type(None)]
 
 
-def _pattern_words(pattern: str) -> str:
-    return {
-        r"^[a-z0-9]+(-[a-z0-9]+)*$": "lowercase letters, digits and single hyphens (e.g. bedford-borough)",
-        r"^\d+(\.\d+){1,2}$": 'a paragraph number such as "1.14" or "5.3.6"',
-        r"^\d+(\.\d+)?$": 'a section number such as "1" or "5.1"',
-    }.get(pattern, f"text matching {pattern}")
-
-
-def _parent_fields(error: dict, data: Any) -> list[str]:
-    """Fields of the model that rejected an unknown key (found by re-validating just that part)."""
-    from . import model
-
-    loc = tuple(error["loc"])
-    # Walk the model classes along the location to find which class holds the key.
-    cls: Any = model.Review
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if part in BLOCK_KINDS and not (cls and part in getattr(cls, "model_fields", {})):
-            cls = _block_class(part)
-            continue
-        field = getattr(cls, "model_fields", {}).get(part)
-        if field is None:
-            return []
-        cls = _model_in(field.annotation)
-    return sorted(getattr(cls, "model_fields", {}))
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _block_class(tag: str) -> Any:
     from . import model
 
     for cls in vars(model).values():
-        if isinstance(cls, type) and issubclass(cls, model.Strict) and list(cls.model_fields) == [tag]:
+        if _is_model(cls) and issubclass(cls, model.Strict) and list(cls.model_fields) == [tag]:
             return cls
     return None
 
 
-def _model_in(annotation: Any) -> Any:
-    from typing import get_args
+@dataclass
+class _Where:
+    """A pydantic error location followed through the schema and the data."""
 
-    from pydantic import BaseModel
+    loc: Location  # the location in the file's data (union labels dropped)
+    parent: Any  # the model class that holds the last key, if any
+    expected: Any  # the annotation expected at the location
+    branch_ok: bool  # False when the error is from a union member that does not fit the data
+    union_at: Location | None  # the location of the last union passed through
 
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
+
+def _where(error_loc: Location, data: Any, root: Any) -> _Where:
+    annotation: Any = root
+    node: Any = data
+    kept: list[Any] = []
+    parent: Any = None
+    branch_ok = True
+    union_at: Location | None = None
+    for part in error_loc:
+        annotation = _unwrap(annotation)
+        origin = get_origin(annotation)
+        if origin in (Union, types.UnionType):
+            members = _members(annotation)
+            if isinstance(part, str) and part in BLOCK_KINDS and any(_is_model(m) and list(m.model_fields) == [part] for m in members):
+                annotation = _block_class(part)  # a block's kind tag, e.g. "p"
+                continue
+            member = next((m for m in members if _label(m) == part), None)
+            if member is not None:  # a union member's label, e.g. "ListItem" or "str"
+                union_at = tuple(kept)
+                fits = isinstance(node, dict) if _is_model(member) else not isinstance(node, (dict, list))
+                branch_ok = branch_ok and fits
+                annotation = member
+                continue
+        if origin is list and isinstance(part, int):
+            annotation = get_args(annotation)[0] if get_args(annotation) else Any
+        elif _is_model(annotation) and isinstance(part, str):
+            parent = annotation
+            info = annotation.model_fields.get(part)
+            annotation = info.annotation if info else None
+        else:
+            annotation = None
+        kept.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return _Where(tuple(kept), parent, _unwrap(annotation) if annotation is not None else None, branch_ok, union_at)
+
+
+def _label(member: Any) -> str:
+    if _is_model(member):
+        return member.__name__
+    return "constrained-str" if member is str else getattr(member, "__name__", str(member))
+
+
+def _union_label(annotation: Any) -> set[str]:
+    labels = set()
+    for m in _members(annotation):
+        labels.add(m.__name__ if _is_model(m) else "str")
+    return labels
+
+
+def _found(value: Any, raw: str | None) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a set of `key: value` lines"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"{raw or value}, which YAML reads as true/false"
+    if isinstance(value, (int, float)):
+        return f"{raw or value}, which YAML reads as a number"
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f'"{_visible(text)}"'
+
+
+def _quote_advice(raw: str | None, value: Any) -> str:
+    shown = raw if raw is not None else str(value)
+    return f"; put it in quotes: '{shown}'"
+
+
+_PATTERN_WORDS = {
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "lowercase letters, digits and single hyphens only (e.g. bedford-borough)",
+    r"^\d+(\.\d+){1,2}$": 'a paragraph number such as "1.14" or "5.3.6"',
+    r"^\d+(\.\d+)?$": 'a section number such as "1" or "5.1"',
+    r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)?$": 'a recommendation number such as "2.1"',
+    r"^[a-z]{1,2}$": 'a footnote id of one or two lowercase letters, such as "a"',
+}
+
+_KIND_WORDS = {"list": "a list (lines starting with `- `)", "dict": "a set of `key: value` lines"}
+
+
+def _describe(error: dict, data: Any, raw: dict[Location, str], root: Any) -> tuple[_Where, str]:
+    where = _where(tuple(error["loc"]), data, root)
+    loc = where.loc
+    kind = error["type"]
+    found = error.get("input")
+    raw_text = raw.get(loc)
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        fields = sorted(where.parent.model_fields) if where.parent is not None else []
+        block_kind = next(iter(fields)) if len(fields) == 1 and fields[0] in BLOCK_KINDS else None
+        if block_kind and key in BLOCK_KINDS:
+            return where, (f'unknown key "{key}" in this {block_kind} block: each block has one kind; '
+                           f'to start a new block, put "- " before "{key}:" at the same indentation as "- {block_kind}:"')
+        hint = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+        if hint:
+            return where, f'unknown key "{key}". Did you mean "{hint[0]}"?'
+        allowed = f" The keys allowed here are: {', '.join(fields)}." if fields else ""
+        return where, f'unknown key "{key}".{allowed}'
+    if kind == "missing":
+        return where, f'the required key "{loc[-1]}" is missing here'
+    if kind == "block_kind":
+        if isinstance(found, dict) and found:
+            keys = [str(k) for k in found]
+            hints = [h for k in keys for h in difflib.get_close_matches(k, BLOCK_KINDS, n=1, cutoff=0.6)]
+            if hints:
+                return where, f'unknown kind of block "{keys[0]}". Did you mean "{hints[0]}"?'
+            return where, f'unknown kind of block "{keys[0]}". A block starts with one of: {", ".join(BLOCK_KINDS)}'
+        if isinstance(found, str):
+            return where, f'expected a block such as `- p: your text`, found the text {_found(found, raw_text)} on its own; put "p: " before it'
+        return where, f"expected a block such as `- p: your text`, found {_found(found, raw_text)}"
+    if kind == "date_order":
+        return where, error["msg"]
+    if found is None and kind in ("string_type", "model_type", "dict_type", "list_type", "int_type", "date_type", "bool_type", "literal_error"):
+        info = where.parent.model_fields.get(loc[-1]) if where.parent is not None and loc else None
+        if info is not None and not info.is_required():
+            return where, "is empty; write a value after the colon, or delete the line"
+        return where, "is empty; write a value after the colon" if kind != "string_type" else "is empty; it needs text"
+    if kind == "string_type":
+        if isinstance(found, (bool, int, float)):
+            return where, f"expected text, found {_found(found, raw_text)}{_quote_advice(raw_text, found)}"
+        return where, f"expected text, found {_found(found, raw_text)}"
+    if kind == "string_too_short":
+        return where, "is empty; it needs text"
+    if kind == "string_too_long":
+        return where, f"is too long: at most {ctx.get('max_length')} characters"
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "")
+        return where, f"expected {_PATTERN_WORDS.get(pattern, f'text matching {pattern}')}, found {_found(found, raw_text)}"
+    if kind.startswith("date"):
+        reason = error["msg"].split(",", 1)[1].strip() if "," in error["msg"] else ""
+        reason = f" ({reason})" if reason and kind != "date_type" else ""
+        return where, f"expected a date written year-month-day, such as 2015-05-18, found {_found(found, raw_text)}{reason}"
+    if kind == "literal_error":
+        options = [o.strip().strip("'") for o in ctx.get("expected", "").replace(" or ", ",").split(",") if o.strip()]
+        hint = difflib.get_close_matches(str(found), options, n=1, cutoff=0.5)
+        suggestion = f' Did you mean "{hint[0]}"?' if hint else ""
+        return where, f"expected {' or '.join(f'{o!r}'.replace(chr(39), chr(34)) for o in options)}, found {_found(found, raw_text)}.{suggestion}"
+    if kind in ("list_type", "model_type", "dict_type", "model_attributes_type"):
+        wanted = _KIND_WORDS["list" if kind == "list_type" else "dict"]
+        return where, f"expected {wanted}, found {_found(found, raw_text)} (check the indentation)"
+    if kind == "too_short":
+        return where, "is empty; it needs at least one item"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return where, f"expected a whole number, found {_found(found, raw_text)}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return where, f"{error['msg'][0].lower()}{error['msg'][1:]}, found {_found(found, raw_text)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return where, f"expected true or false, found {_found(found, raw_text)}"
+    if kind == "value_error":
+        message = error["msg"].removeprefix("Value error, ")
+        return where, message
+    message = error["msg"]
+    return where, f"{message[0].lower()}{message[1:]} (found {_found(found, raw_text)})"
+
+
+def validation_errors(exc: ValidationError, data: Any, reading: _Reading, root: Any) -> list[ContentError]:
+    """Pydantic's errors in the words of the file: one message per problem, at its line."""
+    described = []
+    for error in exc.errors():
+        where, message = _describe(error, data, reading.raw, root)
+        ctx = error.get("ctx")
+        extra = ctx.get("field") if isinstance(ctx, dict) else None
+        described.append((where, where.loc + ((extra,) if extra else ()), error["type"], message))
+    # A union (text, or a mapping with text and items) reports a complaint from
+    # each of its members; keep those of the member that fits the data.
+    fitting = {w.union_at for w, _, _, _ in described if w.union_at is not None and w.branch_ok}
+    described = [d for d in described if d[0].branch_ok or d[0].union_at not in fitting]
+    # "titel" instead of "title" is one mistake, not two: the missing "title"
+    # is folded into the suggestion.
+    suggested = {
+        loc[:-1] + (message.split('"')[3],)
+        for _, loc, kind, message in described
+        if kind == "extra_forbidden" and "Did you mean" in message
+    }
+    out: list[ContentError] = []
+    seen: set[tuple] = set()
+    for where, loc, kind, message in described:
+        if kind == "missing" and loc in suggested:
+            continue
+        if kind == "extra_forbidden" and "Did you mean" in message and loc[:-1] + (message.split('"')[3],) in _missing(described):
+            message += " (it is required)"
+        if (loc, message) in seen:
+            continue
+        seen.add((loc, message))
+        out.append(ContentError(reading.path, _nearest_line(loc, reading.lines), _field_path(loc) or None, message))
+    return out
+
+
+def _missing(described: list) -> set[Location]:
+    return {loc for _, loc, kind, _ in described if kind == "missing"}
+
+
+def _nearest_line(loc: Location, lines: dict[Location, int]) -> int | None:
+    for cut in range(len(loc), -1, -1):
+        if loc[:cut] in lines:
+            return lines[loc[:cut]]
     return None
+
+
+def read_model(path: Path, annotation: Any, *, what: str) -> tuple[Any, _Reading]:
+    """A file validated against a schema type; (None, reading with errors) if it is not valid."""
+    data, reading = load_yaml(path)
+    if reading.errors and data is None:
+        return None, reading
+    if data is None:
+        reading.errors.append(ContentError(path, 1, None, f"is empty: expected {what}"))
+        return None, reading
+    try:
+        value = TypeAdapter(annotation).validate_python(data)
+    except ValidationError as exc:
+        reading.errors += validation_errors(exc, data, reading, annotation)
+        return None, reading
+    return (None if reading.errors else value), reading
+
+
+REVIEW_NEEDS = "a review's keys (slug, title, sections, young_people, ...)"
+
+
+def load_review(path: Path) -> tuple["SourcedReview | None", list[ContentError]]:
+    """One review file: the review, or every problem found in it."""
+    data, reading = load_yaml(path)
+    if data is None and not reading.errors:
+        reading.errors.append(ContentError(path, 1, None, f"is empty: expected {REVIEW_NEEDS}"))
+    if data is not None and not isinstance(data, dict):
+        reading.errors.append(ContentError(path, 1, None, f"expected {REVIEW_NEEDS}, found {_found(data, None)}"))
+        return None, reading.errors
+    if data is None:
+        return None, reading.errors
+    try:
+        review = Review.model_validate(data)
+    except ValidationError as exc:
+        return None, reading.errors + validation_errors(exc, data, reading, Review)
+    if reading.errors:
+        return None, reading.errors
+    return SourcedReview(review, path, reading.lines), []
 
 
 def read_review(path: Path) -> "SourcedReview":
     """Load one review file; raise ContentErrors listing every problem in it."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ContentErrors([ContentError(path, None, None, f"cannot be read: {exc.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ContentErrors(
-            [ContentError(path, line, None, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8")]
-        ) from None
-    if not text.strip() or all(l.lstrip().startswith("#") or not l.strip() for l in text.splitlines()):
-        raise ContentErrors([ContentError(path, None, None, "is empty; a review file needs at least slug, title, sections and young_people")])
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, 0)
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        raise ContentErrors(
-            [ContentError(path, line, None, f"YAML syntax error: {problem}{context}", _excerpt(text, line, column) if line else None)]
-        ) from None
-    lines: dict[Location, int] = {}
-    duplicates: list = []
-    try:
-        data = _data_and_lines(node, (), lines, duplicates)
-    except yaml.YAMLError as exc:
-        raise ContentErrors([ContentError(path, None, None, f"YAML error: {exc}")]) from None
-    errors = [ContentError(path, line, _field_path(loc), "this key appears twice; keep one") for loc, line in duplicates]
-    if not isinstance(data, dict):
-        errors.append(ContentError(path, 1, None, f"expected a mapping of fields (slug, title, ...), found {type(data).__name__}"))
+    item, errors = load_review(path)
+    if errors or item is None:
         raise ContentErrors(errors)
-    try:
-        review = Review.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc, message = _describe(error, data)
-            line = _nearest_line(loc, lines)
-            errors.append(ContentError(path, line, _field_path(loc), message))
-        raise ContentErrors(errors) from None
-    if errors:
-        raise ContentErrors(errors)
-    return SourcedReview(review, path, lines)
+    return item
 
 
 @dataclass(frozen=True)
@@ -200,33 +525,39 @@ class SourcedReview:
     path: Path
     lines: dict[Location, int]
 
+    def line(self, loc: Location) -> int | None:
+        return _nearest_line(loc, self.lines)
+
     def error(self, loc: Location, message: str) -> ContentError:
         return ContentError(self.path, _nearest_line(loc, self.lines), _field_path(loc), message)
 
 
-def _nearest_line(loc: Location, lines: dict[Location, int]) -> int | None:
-    for cut in range(len(loc), -1, -1):
-        if loc[:cut] in lines:
-            return lines[loc[:cut]]
-    return None
+def load_reviews(folder: Path) -> tuple[list[SourcedReview], list[ContentError]]:
+    """Every valid review in a folder, and every problem found in any of them."""
+    loaded: list[SourcedReview] = []
+    errors: list[ContentError] = []
+    paths = sorted(folder.glob("*.yaml"))
+    for path in paths:
+        item, item_errors = load_review(path)
+        errors.extend(item_errors)
+        if item is not None:
+            loaded.append(item)
+    seen: dict[str, SourcedReview] = {}
+    for item in loaded:
+        first = seen.get(item.review.slug)
+        if first is not None:
+            errors.append(item.error(("slug",), f'"{item.review.slug}" is already the slug of {first.path.name} '
+                                                 f"(line {first.line(('slug',))}); each review needs its own slug"))
+        else:
+            seen[item.review.slug] = item
+    if not paths and not errors:
+        errors.append(ContentError(folder, None, None, "contains no review files (*.yaml)"))
+    return loaded, errors
 
 
 def read_reviews(folder: Path) -> list[SourcedReview]:
     """Every review in a folder, or ContentErrors with every problem in all of them."""
-    loaded: list[SourcedReview] = []
-    errors: list[ContentError] = []
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            loaded.append(read_review(path))
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-    seen: dict[str, Path] = {}
-    for item in loaded:
-        if item.review.slug in seen:
-            errors.append(item.error(("slug",), f'"{item.review.slug}" is already used by {seen[item.review.slug]}; slugs must be unique'))
-        seen.setdefault(item.review.slug, item.path)
-    if not loaded and not errors:
-        errors.append(ContentError(folder, None, None, "contains no review files (*.yaml)"))
+    loaded, errors = load_reviews(folder)
     if errors:
         raise ContentErrors(errors)
     return loaded

@@ -22,6 +22,7 @@ from pydantic import (
     Tag,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 # Slugs become folder names under site/: letters, digits and hyphens only, so
 # no review can write outside the site.
@@ -61,7 +62,10 @@ class DateRange(Strict):
     @model_validator(mode="after")
     def _in_order(self) -> "DateRange":
         if self.end < self.start:
-            raise ValueError(f"the review ends ({self.end}) before it starts ({self.start})")
+            raise PydanticCustomError(
+                "date_order", "the review ends ({end}) before it starts ({start}); check both dates",
+                {"field": "end", "end": str(self.end), "start": str(self.start)},
+            )
         return self
 
 
@@ -84,8 +88,10 @@ class Metadata(Strict):
     @model_validator(mode="after")
     def _published_after_review(self) -> "Metadata":
         if self.review_dates and self.publication_date and self.publication_date < self.review_dates.end:
-            raise ValueError(
-                f"publication_date {self.publication_date} is before the review ended ({self.review_dates.end})"
+            raise PydanticCustomError(
+                "date_order",
+                "the report is dated as published on {published}, before the review ended on {end}; check both dates",
+                {"field": "publication_date", "published": str(self.publication_date), "end": str(self.review_dates.end)},
             )
         return self
 
