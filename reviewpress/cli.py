@@ -120,12 +120,12 @@ def _print_summary(plugin, site: Path, seconds: float) -> None:
     print(f"\nTotal time {seconds:.1f} s")
 
 
-def check(reviews_dir: Path = ROOT / "content/reviews") -> int:
+def check(reviews_dir: Path = ROOT / "content/reviews", cpd_template: Path | None = ROOT / "content/cpd-template.yaml") -> int:
     from .errors import ContentErrors
-    from .plugin import load_and_check
+    from .plugin import load_content
 
     try:
-        reviews, warnings = load_and_check(reviews_dir)
+        reviews, warnings, _ = load_content(reviews_dir, cpd_template)
     except ContentErrors as exc:
         print(exc.report(), file=sys.stderr)
         return 1

@@ -22,7 +22,7 @@ from .context import OUTPUTS, long_date, page_path, pdf_path, ordinal_date
 from .errors import ContentError, ContentErrors
 from .inline import plain
 from .integrity import check_review
-from .loading import SourcedReview, read_reviews
+from .loading import SourcedReview, load_reviews
 from .model import CpdQuestion
 from .pdf import PdfJob, copy_pdf, render_pdfs
 from .rendering import pdf_title, render_content, render_print_document, template_environment
@@ -48,18 +48,30 @@ def read_cpd_questions(path: Path) -> list[CpdQuestion]:
         raise ContentErrors([ContentError(path, None, None, f"is not a valid list of CPD questions: {exc}")]) from None
 
 
-def load_and_check(reviews_dir: Path) -> tuple[list[SourcedReview], list[str]]:
-    """Every review validated and cross-checked, or ContentErrors listing every problem."""
-    reviews = read_reviews(reviews_dir)
-    errors: list[ContentError] = []
+def load_content(reviews_dir: Path, cpd_template: Path | None = None) -> tuple[list[SourcedReview], list[str], list[CpdQuestion]]:
+    """Every review validated and cross-checked, and the standard CPD questions;
+    or ContentErrors listing every problem in every file, all together."""
+    reviews, errors = load_reviews(reviews_dir)
     warnings: list[str] = []
     for item in reviews:
         item_errors, item_warnings = check_review(item)
         errors += item_errors
         warnings += item_warnings
         errors += readability_errors(item, warnings)
+    cpd_questions: list[CpdQuestion] = []
+    if cpd_template is not None:
+        try:
+            cpd_questions = read_cpd_questions(cpd_template)
+        except ContentErrors as exc:
+            errors += exc.errors
     if errors:
         raise ContentErrors(errors)
+    return reviews, warnings, cpd_questions
+
+
+def load_and_check(reviews_dir: Path) -> tuple[list[SourcedReview], list[str]]:
+    """Every review validated and cross-checked, or ContentErrors listing every problem."""
+    reviews, warnings, _ = load_content(reviews_dir)
     return reviews, warnings
 
 
@@ -88,8 +100,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
     def on_pre_build(self, config):
         started = time.perf_counter()
         try:
-            self.reviews, self.warnings = load_and_check(self.reviews_dir)
-            self.cpd_defaults = read_cpd_questions(self.root / self.config.cpd_template)
+            self.reviews, self.warnings, self.cpd_defaults = load_content(self.reviews_dir, self.root / self.config.cpd_template)
         except ContentErrors as exc:
             raise PluginError(exc.report()) from None
         for warning in self.warnings:
