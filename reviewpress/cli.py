@@ -109,8 +109,6 @@ def _print_failure(collector: _Collect, exc: BaseException) -> None:
 
 
 def _print_summary(plugin, site: Path, seconds: float) -> None:
-    for warning in plugin.warnings:
-        print(f"  warning: {warning}")
     print(f"\nBuilt {site} ({len(plugin.reviews)} reviews, {plugin.rendered_pdfs} PDFs rendered, "
           f"{len(plugin.summary) - plugin.rendered_pdfs} reused from the cache)\n")
     width = max((len(f"{s.slug} / {s.output.name}") for s in plugin.summary), default=10)
@@ -151,6 +149,8 @@ def serve(config_file: Path = ROOT / "mkdocs.yml", address: str = "127.0.0.1:800
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for noisy in ("weasyprint", "fontTools", "pikepdf"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True)
     return 0
 
