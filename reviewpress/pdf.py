@@ -18,7 +18,11 @@ from pathlib import Path
 
 import pikepdf
 
+from .pdf_forms import name_fields
+
 PDF_OPTIONS = dict(pdf_variant="pdf/ua-1", custom_metadata=True)
+# Bump when what render_pdf_bytes does to WeasyPrint's output changes, so cached PDFs are remade.
+POSTPROCESS_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -56,29 +60,41 @@ class _ErrorCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _struct_elements(root: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    """Every structure element reachable from the structure tree root through /K, in order."""
+    found: list[pikepdf.Dictionary] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [root.get("/K")]
+    while stack:
+        kid = stack.pop()
+        if isinstance(kid, pikepdf.Array):
+            stack.extend(reversed(list(kid)))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in (pikepdf.Name.MCR, pikepdf.Name.OBJR):
+            if kid.is_indirect:
+                if kid.objgen in seen:
+                    continue
+                seen.add(kid.objgen)
+            found.append(kid)
+            stack.append(kid.get("/K"))
+    return found
+
+
 def _artifact_untagged_content(pdf: pikepdf.Pdf) -> None:
     """Mark running headers and page numbers as artifacts.
 
-    WeasyPrint tags page-margin boxes as Spans whose parents are never linked
-    into the structure tree (Kozea/WeasyPrint#1836). PDF/UA wants such page
-    furniture out of the tag tree, as /Artifact marked content.
+    WeasyPrint tags the content of page-margin boxes as Spans whose structure
+    elements point at the document (/P) but are never listed among its kids
+    (/K), so they are not part of the structure tree (Kozea/WeasyPrint#1836).
+    PDF/UA wants such page furniture out of the tag tree, as /Artifact marked
+    content: every marked-content sequence whose element cannot be reached
+    from the root becomes a pagination artifact.
     """
     root = pdf.Root.StructTreeRoot
     parent_tree = root.get("/ParentTree")
     if parent_tree is None:
         return
     nums = parent_tree.Nums
-    tree_root = root.objgen
-
-    def in_tree(element) -> bool:
-        seen = 0
-        while isinstance(element, pikepdf.Dictionary) and seen < 200:
-            if element.objgen == tree_root:
-                return True
-            element = element.get("/P")
-            seen += 1
-        return False
-
+    in_tree = {element.objgen for element in _struct_elements(root)}
     parents_by_key = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
     for page in pdf.pages:
         key = page.obj.get("/StructParents")
@@ -87,7 +103,10 @@ def _artifact_untagged_content(pdf: pikepdf.Pdf) -> None:
         parents = parents_by_key[int(key)]
         if not isinstance(parents, pikepdf.Array):
             continue
-        orphans = {mcid for mcid, element in enumerate(parents) if not in_tree(element)}
+        orphans = {
+            mcid for mcid, element in enumerate(parents)
+            if isinstance(element, pikepdf.Dictionary) and element.objgen not in in_tree
+        }
         if not orphans:
             continue
         instructions = []
@@ -99,7 +118,36 @@ def _artifact_untagged_content(pdf: pikepdf.Pdf) -> None:
             instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
         for mcid in orphans:
-            parents[mcid] = pikepdf.Object.parse(b"null") if hasattr(pikepdf.Object, "parse") else None
+            parents[mcid] = None  # pikepdf writes null; the orphaned elements are then dropped on save
+
+
+def _scope_table_headers(pdf: pikepdf.Pdf) -> None:
+    """Give every TH a /Scope attribute (Column in a header row, Row beside data cells).
+
+    WeasyPrint links data cells to their headers with /Headers and /ID only;
+    some checkers (and some assistive technology) look for /Scope.
+    """
+    for element in _struct_elements(pdf.Root.StructTreeRoot):
+        if element.get("/S") != pikepdf.Name.TH:
+            continue
+        row = element.get("/P")
+        if not isinstance(row, pikepdf.Dictionary):
+            continue
+        section = row.get("/P")
+        kids = row.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        has_data = any(isinstance(k, pikepdf.Dictionary) and k.get("/S") == pikepdf.Name.TD for k in kids)
+        in_head = isinstance(section, pikepdf.Dictionary) and section.get("/S") == pikepdf.Name.THead
+        scope = pikepdf.Name.Row if has_data and not in_head else pikepdf.Name.Column
+        attributes = element.get("/A")
+        owners = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
+        table = next((a for a in owners if isinstance(a, pikepdf.Dictionary) and a.get("/O") == pikepdf.Name.Table), None)
+        if table is not None:
+            table.Scope = scope
+        elif isinstance(attributes, pikepdf.Array):
+            attributes.append(pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope))
+        else:
+            element.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
 
 
 def render_pdf_bytes(html: str, base_url: str, forms: bool) -> bytes:
@@ -118,6 +166,9 @@ def render_pdf_bytes(html: str, base_url: str, forms: bool) -> bytes:
         raise PdfRenderError("; ".join(dict.fromkeys(collector.messages)))
     with pikepdf.open(io.BytesIO(raw)) as pdf:
         _artifact_untagged_content(pdf)
+        if forms:
+            name_fields(pdf, html)  # /TU exactly as the labels read (WeasyPrint drops line-break spaces)
+        _scope_table_headers(pdf)
         out = io.BytesIO()
         # Fixed /ID and no timestamps keep builds byte-identical (reproducible).
         pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -146,7 +197,7 @@ def templates_fingerprint(templates_dir: Path) -> str:
 
 def cache_key(job: PdfJob, fingerprint: str) -> str:
     digest = hashlib.sha256()
-    for part in (fingerprint, str(job.forms), repr(sorted(PDF_OPTIONS.items())), job.html):
+    for part in (fingerprint, str(job.forms), repr(sorted(PDF_OPTIONS.items())), POSTPROCESS_VERSION, job.html):
         digest.update(part.encode())
     return digest.hexdigest()[:32]
 
