@@ -18,12 +18,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .context import OUTPUTS, long_date, page_path, pdf_path, ordinal_date
+from .context import OUTPUTS, docx_path, long_date, page_path, pdf_path, ordinal_date
+from .docx_export import DocxInfo, cpd_document
 from .errors import ContentError, ContentErrors
 from .inline import plain
 from .integrity import check_review
 from .loading import SourcedReview, load_reviews
-from .model import CpdQuestion
+from .model import CpdQuestion, check_cpd_questions
 from .pdf import PdfJob, copy_pdf, render_pdfs
 from .rendering import pdf_title, render_content, render_print_document, template_environment
 
@@ -39,12 +40,12 @@ class ReviewPluginConfig(base.Config):
 
 
 def read_cpd_questions(path: Path) -> list[CpdQuestion]:
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import TypeAdapter
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return TypeAdapter(list[CpdQuestion]).validate_python(data)
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        return check_cpd_questions(TypeAdapter(list[CpdQuestion]).validate_python(data))
+    except (OSError, yaml.YAMLError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
         raise ContentErrors([ContentError(path, None, None, f"is not a valid list of CPD questions: {exc}")]) from None
 
 
@@ -106,6 +107,10 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         for warning in self.warnings:
             log.info(f"warning: {warning}")
         self.pdf_infos = {}
+        self.docx_files = {
+            item.review.slug: cpd_document(item.review, item.review.cpd_questions or self.cpd_defaults)
+            for item in self.reviews
+        }
         if self.config.pdfs:
             self._render_pdfs()
         log.info(f"Checked {len(self.reviews)} reviews and prepared PDFs in {time.perf_counter() - started:.1f} s")
@@ -166,7 +171,8 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         if output.key == "cpd":
             page.meta["scripts"] = ["assets/js/cpd-form.js"] if (self.templates_dir / "assets/js/cpd-form.js").exists() else []
         pdf_info = {o.key: self.pdf_infos.get(f"{review.slug}/{o.key}") for o in OUTPUTS}
-        return str(render_content(self.env, review, output.key, "web", self.cpd_defaults, pdf_info))
+        docx_info = DocxInfo(len(self.docx_files[review.slug])) if review.slug in self.docx_files else None
+        return str(render_content(self.env, review, output.key, "web", self.cpd_defaults, pdf_info, docx_info))
 
     def _home_entries(self) -> list[SimpleNamespace]:
         entries = []
@@ -192,6 +198,9 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         site = Path(config.site_dir)
         self.summary = []
         for item in self.reviews:
+            docx_file = site / docx_path(item.review.slug)
+            docx_file.parent.mkdir(parents=True, exist_ok=True)
+            docx_file.write_bytes(self.docx_files[item.review.slug])
             for output in OUTPUTS:
                 info = self.pdf_infos.get(f"{item.review.slug}/{output.key}")
                 if info is None:

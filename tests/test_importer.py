@@ -185,7 +185,7 @@ def test_hanging_paragraph_number_and_split_bullet_are_rejoined():
          "", "• The review explored the effectiveness ", "", "and the effectiveness of arrangements. ", " ", "",
          "1.2 Next finding."]
     )  # fmt: skip
-    paragraphs = [p.text for p in read_source(text * 1).paragraphs]
+    paragraphs = [p.text for p in read_source(text, layout="hard-wrapped").paragraphs]
     assert paragraphs == [
         "1.1 We saw evidence of positive partnership working between the council and partners.",
         "The review explored the effectiveness and the effectiveness of arrangements.",
@@ -198,7 +198,7 @@ def test_page_footer_is_removed_and_gives_the_title():
         ["The end of one page. ", " ", "", "", "Review of Health services for Children Looked After and Safeguarding in Somewhere ",
          "  Page 22 of 67 ", "", "2.4 The next page starts here. ", "", "mailto:someone@example.org"]
     )  # fmt: skip
-    source = read_source(text)
+    source = read_source(text, layout="hard-wrapped")
     assert [p.text for p in source.paragraphs] == ["The end of one page.", "2.4 The next page starts here."]
     assert source.running_title == "Review of Health services for Children Looked After and Safeguarding in Somewhere"
 
@@ -208,7 +208,8 @@ def test_text_carried_over_a_page_footer_stays_one_paragraph():
         ["Practitioners were not ", " ", "", "Review of services in Somewhere ", "  Page 3 of 9 ", " ",
          "routinely compliant with the expectation. "]
     )  # fmt: skip
-    assert [p.text for p in read_source(text).paragraphs] == ["Practitioners were not routinely compliant with the expectation."]
+    paragraphs = read_source(text, layout="hard-wrapped").paragraphs
+    assert [p.text for p in paragraphs] == ["Practitioners were not routinely compliant with the expectation."]
 
 
 # --- the command -----------------------------------------------------------------------------------
@@ -225,6 +226,12 @@ def test_existing_review_is_not_overwritten(tmp_path, capsys):
     assert "already exists" in capsys.readouterr().err
     assert run_import(source, None, tmp_path / "out", force=True) == 0
     assert existing.read_text(encoding="utf-8").startswith("# yaml-language-server")
+
+
+def test_layout_is_detected_from_how_lines_run_on():
+    wrapped = "\n".join(["This report records the findings of the review of health ", "services in the area. It focuses "] * 20)
+    assert read_source(wrapped).layout == "hard-wrapped"
+    assert read_source((SEEDS / "bury.txt").read_text(encoding="utf-8")).layout == "paragraph-per-line"
 
 
 def test_slug_comes_from_the_file_name():

@@ -43,12 +43,13 @@ class Source:
     layout: str  # "paragraph-per-line" or "hard-wrapped"
 
 
-def read_source(text: str) -> Source:
+def read_source(text: str, layout: str | None = None) -> Source:
+    """Paragraphs of an extracted report; the layout is detected unless given."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     furniture = find_furniture(lines)
     # Removed lines become empty lines, which never force a paragraph break.
     kept = ["" if index in furniture.removed else line.rstrip("\n") for index, line in enumerate(lines)]
-    layout = detect_layout(kept)
+    layout = layout or detect_layout(kept)
     if layout == "hard-wrapped":
         paragraphs = _hard_wrapped_paragraphs(kept)
     else:
@@ -57,19 +58,34 @@ def read_source(text: str) -> Source:
 
 
 def detect_layout(lines: list[str]) -> str:
-    text_lines = [line for line in lines if line.strip()]
-    long_lines = sum(1 for line in text_lines if len(line.rstrip()) > _WRAP_WIDTH)
-    return "paragraph-per-line" if long_lines > len(text_lines) * 0.05 else "hard-wrapped"
+    """Hard-wrapped text has short lines that mostly run straight on into the next line.
+
+    In paragraph-per-line text a line is followed by a blank line, a list item
+    or a `Label<TAB>value` line; in wrapped text by more of the same paragraph.
+    """
+    text_lines = [index for index, line in enumerate(lines) if line.strip()]
+    if not text_lines:
+        return "paragraph-per-line"
+    long_lines = sum(1 for index in text_lines if len(lines[index].rstrip()) > _WRAP_WIDTH)
+    runs_on = sum(1 for index in text_lines if _runs_on(lines, index))
+    wrapped = long_lines <= len(text_lines) * 0.05 and runs_on >= len(text_lines) * 0.4
+    return "hard-wrapped" if wrapped else "paragraph-per-line"
 
 
-def _make(lines: list[tuple[int, str]]) -> Paragraph:
+def _runs_on(lines: list[str], index: int) -> bool:
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    return bool(following.strip()) and "\t" not in following and not _BULLET.match(following)
+
+
+def _make(lines: list[tuple[int, str]], indent_is_level: bool) -> Paragraph:
     number, first = lines[0]
     raw = [text.rstrip() for _, text in lines]
     bullet = _BULLET.match(first)
     marker, level = None, 0
     if bullet:
         marker = bullet["marker"]
-        level = 1 if (bullet["indent"] or marker in _SUB_MARKERS) else 0
+        # Word indents a sub-bullet; in PDF text a leading space only marks a page start.
+        level = 1 if ((indent_is_level and bullet["indent"]) or marker in _SUB_MARKERS) else 0
         raw[0] = bullet["rest"]
     # TAB-separated lines (metadata, contents) keep their TAB for the header parser.
     text = raw[0].strip() if "\t" in raw[0] else tidy(join_wrapped(raw))
@@ -77,7 +93,7 @@ def _make(lines: list[tuple[int, str]]) -> Paragraph:
 
 
 def _paragraph_per_line(lines: list[str]) -> list[Paragraph]:
-    return [_make([(index + 1, line)]) for index, line in enumerate(lines) if line.strip()]
+    return [_make([(index + 1, line)], indent_is_level=True) for index, line in enumerate(lines) if line.strip()]
 
 
 def _hard_wrapped_paragraphs(lines: list[str]) -> list[Paragraph]:
@@ -92,12 +108,12 @@ def _hard_wrapped_paragraphs(lines: list[str]) -> list[Paragraph]:
             blank_run.append(line)
             continue
         if current and _starts_paragraph(current[-1][1], line, blank_run, distinguishes):
-            paragraphs.append(_make(current))
+            paragraphs.append(_make(current, indent_is_level=False))
             current = []
         current.append((index + 1, line))
         blank_run = []
     if current:
-        paragraphs.append(_make(current))
+        paragraphs.append(_make(current, indent_is_level=False))
     return paragraphs
 
 
