@@ -70,6 +70,15 @@ def pdf_path(slug: str, output: Output) -> str:
     return f"reviews/{slug}/{pdf_name(slug, output)}"
 
 
+def docx_name(slug: str) -> str:
+    """The Word version of the CPD reflection template, next to the PDFs."""
+    return f"{slug}-{OUTPUT_BY_KEY['cpd'].pdf_suffix}.docx"
+
+
+def docx_path(slug: str) -> str:
+    return f"reviews/{slug}/{docx_name(slug)}"
+
+
 def _ordinal(day: int) -> str:
     suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
     return f"{day}{suffix}"
@@ -315,7 +324,25 @@ class ReviewContextBuilder:
             )
         return groups
 
-    def build(self, pdf_info: dict[str, Any] | None = None) -> dict[str, Any]:
+    def cpd(self, pdf_info: dict[str, Any] | None, docx_info: Any | None) -> SimpleNamespace:
+        """The CPD template's questions by part, and its three formats (web form, PDF, Word)."""
+        questions = self.review.cpd_questions or self.cpd_defaults
+        cpd_output = OUTPUT_BY_KEY["cpd"]
+        return SimpleNamespace(
+            parts=[
+                SimpleNamespace(key=part, questions=[q for q in questions if q.part == part])
+                for part in ("record", "nmc")
+                if any(q.part == part for q in questions)
+            ],
+            storage_key=f"reviewpress-cpd:{self.review.slug}",
+            web_href=self.links.to("cpd"),
+            pdf_href=pdf_relative(self.output, self.review.slug, cpd_output),
+            pdf=(pdf_info or {}).get("cpd"),
+            docx_href=("../" if self.output.path else "") + docx_name(self.review.slug),
+            docx=docx_info,
+        )
+
+    def build(self, pdf_info: dict[str, Any] | None = None, docx_info: Any | None = None) -> dict[str, Any]:
         review = self.review
         sections = [self.section(s, 2) for s in review.sections]
         footnotes = [
@@ -354,6 +381,7 @@ class ReviewContextBuilder:
             "references": references,
             "young_people": self.young_people(),
             "cpd_questions": review.cpd_questions or self.cpd_defaults,
+            "cpd": self.cpd(pdf_info, docx_info),
             "outputs": [
                 SimpleNamespace(
                     key=o.key,
@@ -416,5 +444,6 @@ def pdf_relative(current: Output, slug: str, target: Output) -> str:
     return ("../" if current.path else "") + pdf_name(slug, target)
 
 
-def build_context(review: Review, output_key: str, medium: str, cpd_defaults: list[CpdQuestion], pdf_info=None) -> dict[str, Any]:
-    return ReviewContextBuilder(review, OUTPUT_BY_KEY[output_key], medium, cpd_defaults).build(pdf_info)
+def build_context(review: Review, output_key: str, medium: str, cpd_defaults: list[CpdQuestion], pdf_info=None,
+                  docx_info=None) -> dict[str, Any]:
+    return ReviewContextBuilder(review, OUTPUT_BY_KEY[output_key], medium, cpd_defaults).build(pdf_info, docx_info)

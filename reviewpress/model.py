@@ -14,6 +14,7 @@ import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -364,11 +365,60 @@ class YoungPeopleSummary(Strict):
     glossary: list[GlossaryEntry] = Field(default_factory=list)
 
 
-class CpdQuestion(Strict):
-    id: Slug
+class CpdOption(Strict):
+    id: Slug = Field(description="Part of the field name, which becomes `<question id>-<option id>`.")
     label: Text
+
+
+class CpdQuestion(Strict):
+    """One question of the reflection / CPD template: a field in the web form, the PDF and the Word file."""
+
+    id: Slug = Field(description="The field name in the web form and the PDF; unique in a template.")
+    label: Text = Field(description="The question as shown; also the field's accessible name.")
     hint: Text | None = None
-    kind: Literal["short", "date", "long"] = "long"
+    kind: Literal["short", "date", "long", "checkboxes"] = Field(
+        "long", description="short: one line; date: one short line; long: a box for a paragraph or more; checkboxes: one box per option."
+    )
+    part: Literal["record", "nmc"] = Field(
+        "record",
+        description="record: the reflection and action plan (appendix C of 'Not seen, not heard'); "
+        "nmc: the optional part following the NMC reflective account form.",
+    )
+    options: list[CpdOption] = Field(default_factory=list, description="The boxes of a checkboxes question.")
+    autocomplete: Literal["name"] | None = Field(None, description="HTML autocomplete token, for the person's own name.")
+    lines: Annotated[int, Field(ge=1, le=30)] | None = Field(
+        None, description="How many lines of answer a long question's box holds (PDF, Word and print); 10 if left out."
+    )
+
+    @model_validator(mode="after")
+    def _options_match_kind(self) -> "CpdQuestion":
+        if self.kind == "checkboxes" and not self.options:
+            raise ValueError(f"CPD question {self.id!r} is a checkboxes question without options")
+        if self.kind != "checkboxes" and self.options:
+            raise ValueError(f"CPD question {self.id!r} has options but is not a checkboxes question")
+        return self
+
+    @property
+    def answer_lines(self) -> int:
+        return self.lines or (10 if self.kind == "long" else 1)
+
+    @property
+    def field_names(self) -> list[str]:
+        """The names of its form fields: one per checkbox, otherwise the id."""
+        return [f"{self.id}-{o.id}" for o in self.options] if self.kind == "checkboxes" else [self.id]
+
+
+def check_cpd_questions(questions: list[CpdQuestion]) -> list[CpdQuestion]:
+    """Field names must be unique, or the PDF would merge two fields into one."""
+    seen: set[str] = set()
+    for question in questions:
+        for name in {question.id, *question.field_names}:
+            if name in seen:
+                raise ValueError(f"CPD field name {name!r} is used twice")
+            seen.add(name)
+    if [q.part for q in questions] != sorted((q.part for q in questions), key=["record", "nmc"].index):
+        raise ValueError("CPD questions of the 'record' part must come before those of the 'nmc' part")
+    return questions
 
 
 # --- the review --------------------------------------------------------------------
@@ -389,7 +439,7 @@ class Review(Strict):
     references: list[Reference] = Field(default_factory=list)
     back_matter: BackMatter | None = None
     young_people: YoungPeopleSummary
-    cpd_questions: list[CpdQuestion] | None = Field(
+    cpd_questions: Annotated[list[CpdQuestion], AfterValidator(check_cpd_questions)] | None = Field(
         None, description="Leave out to use the standard questions in content/cpd-template.yaml."
     )
 

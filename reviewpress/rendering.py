@@ -35,9 +35,10 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
 
 
 def render_content(env: jinja2.Environment, review: Review, output_key: str, medium: str,
-                   cpd_defaults: list[CpdQuestion], pdf_info: dict[str, Any] | None = None) -> Markup:
+                   cpd_defaults: list[CpdQuestion], pdf_info: dict[str, Any] | None = None,
+                   docx_info: Any | None = None) -> Markup:
     """The body of one output page, for the web ("web") or for a PDF ("print")."""
-    context = build_context(review, output_key, medium, cpd_defaults, pdf_info)
+    context = build_context(review, output_key, medium, cpd_defaults, pdf_info, docx_info)
     return Markup(env.get_template(OUTPUT_TEMPLATES[output_key]).render(context))
 
 

@@ -1,0 +1,67 @@
+"""Accessible names for the fields of a fillable PDF.
+
+WeasyPrint 70 names each AcroForm field (/TU, what a screen reader announces)
+after the laid-out text of its <label>, and joins the label's lines without a
+space: "... and how" + "will you address these?" becomes "... and howwill you
+address these?". Here every field's /TU is set again from the HTML: the text
+of the <label for> of the input or textarea with that name, with its
+whitespace collapsed, exactly as the label reads.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pikepdf
+
+_FIELDS = {"input", "textarea", "select"}
+
+
+class _LabelParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.names_by_id: dict[str, str] = {}
+        self.label_text: dict[str, str] = {}
+        self._labels: list[tuple[str | None, list[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in _FIELDS and attributes.get("id") and attributes.get("name"):
+            self.names_by_id[attributes["id"]] = attributes["name"]
+        elif tag == "label":
+            self._labels.append((attributes.get("for"), []))
+
+    def handle_endtag(self, tag):
+        if tag == "label" and self._labels:
+            target, parts = self._labels.pop()
+            if target:
+                self.label_text[target] = "".join(parts)
+
+    def handle_data(self, data):
+        for _, parts in self._labels:
+            parts.append(data)
+
+
+def field_labels(html: str) -> dict[str, str]:
+    """Field name -> the text of its <label for=...>, whitespace collapsed."""
+    parser = _LabelParser()
+    parser.feed(html)
+    parser.close()
+    return {
+        name: re.sub(r"\s+", " ", parser.label_text[ident]).strip()
+        for ident, name in parser.names_by_id.items()
+        if ident in parser.label_text
+    }
+
+
+def name_fields(pdf: pikepdf.Pdf, html: str) -> None:
+    """Set every labelled field's /TU to its label's text as it reads in the HTML."""
+    acroform = pdf.Root.get("/AcroForm")
+    if acroform is None:
+        return
+    labels = field_labels(html)
+    for field in acroform.get("/Fields", []):
+        name = str(field.get("/T", ""))
+        if name in labels:
+            field.TU = pikepdf.String(labels[name])
