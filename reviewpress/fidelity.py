@@ -273,3 +273,22 @@ def _runs(tokens: list[str], hit: list[bool], limit: int = 12) -> list[str]:
             start = None
     runs.sort(key=lambda run: run[0] - run[1])
     return [f"({b - a} words) " + " ".join(tokens[a:b][:30]) + (" …" if b - a > 30 else "") for a, b in runs[:limit]]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m reviewpress.fidelity SITE_DIR SEEDS_DIR`: print recall and precision per review."""
+    import sys
+    from pathlib import Path
+
+    args = sys.argv[1:] if argv is None else argv
+    site, seeds = Path(args[0]), Path(args[1])
+    for page in sorted(site.glob("reviews/*/index.html")):
+        seed = seeds / f"{page.parent.name}.txt"
+        if seed.exists():
+            result = compare(source_words(seed.read_text(encoding="utf-8")), page_words(page.read_text(encoding="utf-8")))
+            print(result.summary(page.parent.name))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
