@@ -37,13 +37,13 @@ def _drop_page_numbers(lines: list[str]) -> list[str]:
 
 def _drop_running_titles(lines: list[str]) -> list[str]:
     """The report title printed above each page number (found next to "Page N of M")."""
-    titles = set()
+    footer_lines = set()
     for index, line in enumerate(lines):
         if _PAGE_NUMBER.match(line):
-            above = [text.strip() for text in lines[max(0, index - 3) : index] if text.strip()]
-            if above and not above[-1].endswith("."):
-                titles.add(above[-1])
-    return ["" if line.strip() in titles else line for line in lines]
+            above = [i for i in range(max(0, index - 3), index) if lines[i].strip()]
+            if above and not lines[above[-1]].strip().endswith("."):
+                footer_lines.add(above[-1])
+    return ["" if index in footer_lines else line for index, line in enumerate(lines)]
 
 
 def _drop_link_leftovers(lines: list[str]) -> list[str]:
