@@ -191,6 +191,45 @@ def _strings(value: object, parent: dict | None = None) -> Iterable[str]:
         yield str(value)
 
 
+# --- character-level check of review data ----------------------------------------------------
+
+# Fields of a local review that hold their own wording rather than quoting the
+# source: headings are printed without their numbers and may be tidied, and a
+# flattened table needs a caption the source never printed.
+_NOT_VERBATIM_KEYS = _NOT_SOURCE_KEYS | {"number", "title", "column_headings", "metadata"}
+
+
+def not_verbatim(data: object, raw_source: str) -> list[str]:
+    """Paragraphs of review data that do not appear character for character in the source.
+
+    Only extraction damage is undone first: line wraps (a hyphen at a line end
+    is kept without a space) and runs of whitespace. Quote marks, dashes,
+    spelling and Markdown markers must be exactly as printed.
+    """
+    source = re.sub(r"(\w-)\s*\n\s*(?=\w)", r"\1", raw_source)
+    source = re.sub(r"\s+", " ", source)
+    missing = []
+    for text in _verbatim_strings(data):
+        for paragraph in text.split("\n\n"):
+            paragraph = re.sub(r"\s+", " ", paragraph).strip()
+            if paragraph and paragraph not in source:
+                missing.append(paragraph)
+    return missing
+
+
+def _verbatim_strings(value: object) -> Iterable[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in _NOT_VERBATIM_KEYS or (key == "speaker" and "quotes" in value):
+                continue
+            yield from _verbatim_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _verbatim_strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
 # --- matching ----------------------------------------------------------------------------------
 
 MOVED_RUN = 6  # words in a row that count as text moved rather than coincidence

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from reviewpress import fidelity
 
@@ -39,6 +40,23 @@ def test_full_report_page_matches_its_source_word_for_word(slug, built_site):
     assert result.precision >= THRESHOLD, (
         f"{result.summary(slug)}\npage text not in the source (longest first):\n  " + "\n  ".join(result.extra)
     )
+
+
+def local_reviews_with_a_source() -> list[str]:
+    return [
+        slug
+        for slug in slugs_with_a_source()
+        if yaml.safe_load((REVIEWS_DIR / f"{slug}.yaml").read_text(encoding="utf-8")).get("kind", "local-review")
+        == "local-review"
+    ]
+
+
+@pytest.mark.parametrize("slug", local_reviews_with_a_source())
+def test_local_review_text_is_copied_character_for_character(slug):
+    """Quote marks, dashes and spelling are as printed (the word match above normalises them)."""
+    data = yaml.safe_load((REVIEWS_DIR / f"{slug}.yaml").read_text(encoding="utf-8"))
+    changed = fidelity.not_verbatim(data, (SEEDS / f"{slug}.txt").read_text(encoding="utf-8"))
+    assert not changed, "text not found as printed in the source:\n  " + "\n  ".join(text[:200] for text in changed)
 
 
 # --- the measure itself ---------------------------------------------------------------------------
@@ -90,3 +108,10 @@ def test_page_text_leaves_out_navigation_and_new_writing():
       <p data-not-source>Download the PDF</p><ul><li>first</li><li>second</li></ul>
       <p>Seen<sup>a</sup> here</p><script>var x;</script></main><footer>Footer</footer></body></html>"""
     assert fidelity.page_words(html) == ["title", "first", "second", "seen", "here"]
+
+
+def test_a_straightened_quote_mark_is_caught_at_character_level():
+    source = "Carer’s told us:\n\n“The paediatricians can be fantastic or else some don’t under-\nstand.”"
+    assert fidelity.not_verbatim({"intro": "Carer’s told us:", "text": "“The paediatricians can be fantastic"}, source) == []
+    assert fidelity.not_verbatim({"text": "don’t under-stand.”"}, source) == []
+    assert fidelity.not_verbatim({"text": "\"The paediatricians can be fantastic"}, source) == ['"The paediatricians can be fantastic']
