@@ -22,7 +22,7 @@ from .pdf_forms import name_fields
 
 PDF_OPTIONS = dict(pdf_variant="pdf/ua-1", custom_metadata=True)
 # Bump when what render_pdf_bytes does to WeasyPrint's output changes, so cached PDFs are remade.
-POSTPROCESS_VERSION = "2"
+POSTPROCESS_VERSION = "3"
 
 
 @dataclass(frozen=True)

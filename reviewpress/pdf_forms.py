@@ -6,6 +6,11 @@ space: "... and how" + "will you address these?" becomes "... and howwill you
 address these?". Here every field's /TU is set again from the HTML: the text
 of the <label for> of the input or textarea with that name, with its
 whitespace collapsed, exactly as the label reads.
+
+WeasyPrint's checkboxes also lack the default appearance (/DA) and caption
+(/MK /CA) that viewers which redraw fields themselves (poppler: Evince,
+Okular; the file asks for it with /NeedAppearances) need to draw the tick:
+they get the ones Acrobat writes, a ZapfDingbats check mark.
 """
 
 from __future__ import annotations
@@ -56,7 +61,8 @@ def field_labels(html: str) -> dict[str, str]:
 
 
 def name_fields(pdf: pikepdf.Pdf, html: str) -> None:
-    """Set every labelled field's /TU to its label's text as it reads in the HTML."""
+    """Set every labelled field's /TU to its label's text as it reads in the HTML,
+    and give checkboxes what viewers need to draw their tick."""
     acroform = pdf.Root.get("/AcroForm")
     if acroform is None:
         return
@@ -65,3 +71,30 @@ def name_fields(pdf: pikepdf.Pdf, html: str) -> None:
         name = str(field.get("/T", ""))
         if name in labels:
             field.TU = pikepdf.String(labels[name])
+        if field.get("/FT") == pikepdf.Name.Btn and "/Kids" not in field and "/A" not in field:
+            _checkbox_appearance(pdf, acroform, field)
+
+
+def _checkbox_appearance(pdf: pikepdf.Pdf, acroform: pikepdf.Dictionary, field: pikepdf.Dictionary) -> None:
+    resources = acroform.get("/DR")
+    if resources is None:
+        return
+    fonts = resources.get("/Font")
+    if fonts is None:
+        resources.Font = fonts = pikepdf.Dictionary()
+    if "/ZaDb" not in fonts:
+        fonts.ZaDb = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.ZapfDingbats)
+        )
+    field.DA = pikepdf.String("/ZaDb 0 Tf 0 g")
+    characteristics = field.get("/MK")
+    if characteristics is None:
+        field.MK = characteristics = pikepdf.Dictionary()
+    characteristics.CA = pikepdf.String("4")  # ZapfDingbats: a check mark
+    normal = field.get("/AP", {}).get("/N")
+    if isinstance(normal, pikepdf.Dictionary) and "/Off" not in normal:
+        rect = [float(x) for x in field.Rect]
+        normal.Off = pdf.make_stream(
+            b"", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+            BBox=pikepdf.Array([0, 0, abs(rect[2] - rect[0]), abs(rect[3] - rect[1])]),
+        )
