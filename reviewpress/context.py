@@ -223,6 +223,7 @@ class ReviewContextBuilder:
                 id=self._unique_id("table-" + slugify(t.title)),
                 title_html=r.inline(t.title),
                 column_headings=t.column_headings,
+                headings_from_source="column_headings" in t.model_fields_set,
                 rows=[SimpleNamespace(label_html=r.inline(row.label), cells=[_bullet(c, r) for c in row.cells]) for row in t.rows],
                 note_html=r.inline(t.note) if t.note else None,
             )
@@ -378,6 +379,7 @@ class ReviewContextBuilder:
             if review.next_steps
             else None,
             "footnotes": footnotes,
+            "back_matter": [self.block(b) for b in review.back_matter.blocks] if review.back_matter else [],
             "references": references,
             "young_people": self.young_people(),
             "cpd_questions": review.cpd_questions or self.cpd_defaults,
