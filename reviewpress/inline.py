@@ -103,3 +103,28 @@ def plain(text: str) -> str:
     """Text with Markdown and markers removed, for titles, metadata and readability scoring."""
     text = _FOOTNOTE.sub("", _REFERENCE.sub("", text))
     return re.sub(r"(\*\*|\*|__)", "", text).strip()
+
+
+PAGE_TAGS = ALLOWED_TAGS | {
+    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "hr",
+    "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd",
+}
+PAGE_ATTRIBUTES = {
+    **ALLOWED_ATTRIBUTES,
+    **{tag: {"id"} for tag in ("h1", "h2", "h3", "h4", "h5", "h6")},
+    "a": {"href", "id", "title"},
+    "th": {"scope"},
+}
+
+
+def clean_page(html: str) -> Markup:
+    """A whole Markdown page (content/pages/*.md) cleaned by a wider allow-list:
+    headings, lists and tables, but still no script, style, form, frame, image or unsafe URL."""
+    return Markup(nh3.clean(
+        html,
+        tags=PAGE_TAGS,
+        attributes=PAGE_ATTRIBUTES,
+        url_schemes=URL_SCHEMES | {"tel"},
+        link_rel=None,
+        strip_comments=True,
+    ))

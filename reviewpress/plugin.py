@@ -7,6 +7,7 @@ the rendered content templates, and copies the PDFs next to them.
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,15 +18,17 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from markupsafe import Markup
 
 from .context import OUTPUTS, docx_path, long_date, page_path, pdf_path, ordinal_date
 from .docx_export import DocxInfo, cpd_document
 from .errors import ContentError, ContentErrors
-from .inline import plain
+from .inline import clean_page, plain
 from .integrity import check_review
 from .loading import SourcedReview, load_reviews
 from .model import CpdQuestion, check_cpd_questions
 from .pdf import PdfJob, copy_pdf, render_pdfs
+from .template_errors import check_syntax, describe as describe_template_error
 from .rendering import pdf_title, render_content, render_print_document, template_environment
 
 log = get_plugin_logger(__name__)
@@ -86,6 +89,39 @@ def readability_errors(item: SourcedReview, warnings: list[str]) -> list[Content
     return [item.error(("young_people",), problem) for problem in report.problems]
 
 
+def _reporting_template_errors(method):
+    """A mistake in a template stops the build with its template's file and line, not a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except PluginError:
+            raise
+        except Exception as exc:
+            message = describe_template_error(exc)
+            if message is None:
+                raise
+            raise PluginError(message) from None
+
+    return wrapper
+
+
+def _safe_page_content(method):
+    """What a page's body may hold: review pages are built from sanitised text
+    by autoescaping templates (Markup); any other page (content/pages/*.md) is
+    cleaned here by the same kind of allow-list, since mkdocs' Markdown lets raw HTML through."""
+
+    @functools.wraps(method)
+    def wrapper(self, html, page, config, files):
+        result = _reporting_template_errors(method)(self, html, page, config, files)
+        if page.file.src_uri in getattr(self, "pages", {}):
+            return Markup(result)
+        return clean_page(result)
+
+    return wrapper
+
+
 class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
     def on_config(self, config):
         root = Path(config.config_file_path).parent
@@ -103,7 +139,9 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         try:
             self.reviews, self.warnings, self.cpd_defaults = load_content(self.reviews_dir, self.root / self.config.cpd_template)
         except ContentErrors as exc:
-            raise PluginError(exc.report()) from None
+            raise PluginError(exc.report() + "".join(f"\n- {p}" for p in self._template_problems(config))) from None
+        if problems := self._template_problems(config):
+            raise PluginError("\n".join(problems))
         for warning in self.warnings:
             log.info(f"warning: {warning}")
         self.pdf_infos = {}
@@ -115,6 +153,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
             self._render_pdfs()
         log.info(f"Checked {len(self.reviews)} reviews and prepared PDFs in {time.perf_counter() - started:.1f} s")
 
+    @_reporting_template_errors
     def _render_pdfs(self) -> None:
         jobs = [
             PdfJob(f"{item.review.slug}/{output.key}", render_print_document(self.env, item.review, output.key, self.cpd_defaults), output.key == "cpd")
@@ -130,6 +169,30 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
             raise PluginError("PDF rendering failed:\n" + "\n".join(f"- {key}: {message}" for key, message in errors.items()))
         self.pdf_infos = infos
         self.rendered_pdfs = rendered
+
+    @staticmethod
+    def _layout_templates(config) -> set[str]:
+        """The templates mkdocs renders itself; every other one is rendered by this plugin."""
+        return {"main.html", *(t for t in config.theme.static_templates if t.endswith(".html"))}
+
+    def _template_problems(self, config) -> list[str]:
+        return check_syntax(self.env, self.templates_dir, skip=self._layout_templates(config))
+
+    def on_env(self, env, config, files):
+        """mkdocs' own templates (main.html, search.html, 404.html) autoescape too, and report their mistakes by file and line."""
+        env.autoescape = True
+        base = env.template_class
+
+        class ReportingTemplate(base):
+            def render(self, *args, **kwargs):
+                return _reporting_template_errors(base.render)(self, *args, **kwargs)
+
+        env.template_class = ReportingTemplate
+        if env.cache is not None:
+            env.cache.clear()  # templates compiled from here on are ReportingTemplates
+        if problems := check_syntax(env, self.templates_dir, only=self._layout_templates(config)):
+            raise PluginError("\n".join(problems))
+        return env
 
     def on_files(self, files: Files, config) -> Files:
         self.pages: dict[str, SimpleNamespace] = {}
@@ -153,6 +216,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
             files.remove(existing)
         files.append(file)
 
+    @_safe_page_content
     def on_page_content(self, html, page, config, files):
         spec = self.pages.get(page.file.src_uri)
         if spec is None:
