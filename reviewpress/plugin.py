@@ -28,6 +28,7 @@ from .integrity import check_review
 from .loading import SourcedReview, load_reviews
 from .model import CpdQuestion, check_cpd_questions
 from .pdf import PdfJob, copy_pdf, render_pdfs
+from .search import PageDigest, SearchIndexError, build_index
 from .template_errors import check_syntax, describe as describe_template_error
 from .rendering import pdf_title, render_content, render_print_document, template_environment
 
@@ -40,6 +41,8 @@ class ReviewPluginConfig(base.Config):
     templates_dir = c.Type(str, default="templates")
     cache_dir = c.Type(str, default=".cache/pdf")
     pdfs = c.Type(bool, default=True)
+    search = c.Type(bool, default=True)  # the Pagefind index (reviewpress/search.py)
+    search_cache_dir = c.Type(str, default=".cache/search")
 
 
 def read_cpd_questions(path: Path) -> list[CpdQuestion]:
@@ -132,6 +135,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.summary: list[SimpleNamespace] = []
         self.warnings: list[str] = []
         self.rendered_pdfs = 0
+        self.page_digest = PageDigest()
         return config
 
     def on_pre_build(self, config):
@@ -271,3 +275,17 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                     continue
                 copy_pdf(info, site / pdf_path(item.review.slug, output))
                 self.summary.append(SimpleNamespace(slug=item.review.slug, output=output, pdf=info))
+        self._index_search(config)
+
+    def on_post_page(self, output, page, config):
+        self.page_digest.add(page.url, output)
+        return output
+
+    def _index_search(self, config) -> None:
+        if not self.config.search:
+            return
+        try:
+            reused, seconds = build_index(Path(config.site_dir), self.root / self.config.search_cache_dir, self.page_digest)
+        except SearchIndexError as exc:
+            raise PluginError(f"Search index: {exc}") from None
+        log.info(f"Search index {'reused' if reused else 'built'} in {seconds:.1f} s")

@@ -1,2 +1,0 @@
-// mkdocs' search script reads base_url; the search page lives at the site root.
-var base_url = ".";

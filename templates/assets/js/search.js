@@ -1,0 +1,126 @@
+// Site search with the Pagefind index in pagefind/ (built by reviewpress/search.py).
+// Everything happens in the browser, from static files: nothing is sent anywhere.
+// A search downloads pagefind.js, its WebAssembly, the index chunks for the words
+// searched and one small fragment (one section's text) per result shown, RESULTS_PER_PAGE at a time.
+
+const RESULTS_PER_PAGE = 5;
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-query");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const more = document.getElementById("search-more");
+const siteRoot = new URL("../../", import.meta.url);
+
+let pagefind = null;
+let results = [];
+let shown = 0;
+let current = 0;
+
+async function loadPagefind() {
+  if (!pagefind) {
+    pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+    // No worker: one file fewer to download, and the search is small enough for the page itself.
+    await pagefind.options({ basePath: new URL("pagefind/", siteRoot).pathname, noWorker: true, excerptLength: 24 });
+    await pagefind.init();
+  }
+  return pagefind;
+}
+
+// Pagefind's excerpts are text with <mark> around the words found; keep only those two.
+function excerptNodes(excerpt) {
+  const parsed = new DOMParser().parseFromString(`<p>${excerpt}</p>`, "text/html").body.firstChild;
+  const out = document.createDocumentFragment();
+  for (const node of parsed.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      out.append(mark);
+    } else {
+      out.append(document.createTextNode(node.textContent));
+    }
+  }
+  return out;
+}
+
+function resultItem(data) {
+  const item = document.createElement("li");
+  item.className = "search-result";
+  const heading = document.createElement("h2");
+  heading.className = "search-result-title";
+  const meta = data.meta || {};
+  const link = document.createElement("a");
+  // Each result is one section of a page; meta.url is the page's address and the section's anchor.
+  link.href = new URL((meta.url || data.url).replace(/^\//, ""), siteRoot).href;
+  link.textContent = meta.title || meta.url || data.url;
+  heading.append(link);
+  item.append(heading);
+  if (meta.page && meta.page !== meta.title) {
+    const page = document.createElement("p");
+    page.className = "search-result-page";
+    page.textContent = meta.page;
+    item.append(page);
+  }
+  const excerpt = document.createElement("p");
+  excerpt.className = "search-result-excerpt";
+  excerpt.append(excerptNodes(data.excerpt || ""));
+  item.append(excerpt);
+  return item;
+}
+
+async function showMore() {
+  const run = current;
+  const batch = results.slice(shown, shown + RESULTS_PER_PAGE);
+  const data = await Promise.all(batch.map((result) => result.data()));
+  if (run !== current) return;
+  const first = shown === 0;
+  for (const d of data) list.append(resultItem(d));
+  shown += batch.length;
+  more.hidden = shown >= results.length;
+  if (!first) {
+    status.textContent = `Showing ${shown} of ${results.length} results.`;
+    list.children[shown - batch.length].querySelector("a").focus();
+  }
+}
+
+async function search(query) {
+  const run = ++current;
+  list.replaceChildren();
+  more.hidden = true;
+  results = [];
+  shown = 0;
+  if (!query.trim()) {
+    status.textContent = "Type a word or phrase, then press Search.";
+    return;
+  }
+  status.textContent = "Searching…";
+  try {
+    const found = await (await loadPagefind()).search(query);
+    if (run !== current) return;
+    results = found.results;
+    if (!results.length) {
+      status.textContent = `No results for “${query}”. Try another word, or browse all reviews.`;
+      return;
+    }
+    await showMore();
+    const count = results.length === 1 ? "1 result" : `${results.length} results`;
+    status.textContent = `${count} for “${query}”.` + (results.length > shown ? ` Showing the first ${shown}.` : "");
+  } catch (error) {
+    status.textContent = "Search could not load. It needs the site to be opened from a web server, not as files. You can browse all reviews instead.";
+    throw error;
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const url = new URL(window.location.href);
+  url.searchParams.set("q", input.value);
+  history.replaceState(null, "", url);
+  search(input.value);
+});
+more.addEventListener("click", () => showMore());
+
+const initial = new URLSearchParams(window.location.search).get("q");
+if (initial) {
+  input.value = initial;
+  search(initial);
+}
