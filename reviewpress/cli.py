@@ -8,9 +8,13 @@ good site.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import errno
+import fcntl
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -57,27 +61,33 @@ def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path | None = 
         mkdocs_log.addHandler(progress)
         mkdocs_log.setLevel(logging.INFO)
     try:
-        config = _config(config_file)
+        try:
+            config = _config(config_file)
+        except (MkDocsException, SystemExit) as exc:
+            _print_failure(collector, exc)
+            return 1
         final = Path(site_dir) if site_dir else Path(config.site_dir)
         final.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-building-", dir=final.parent))
-        config = _config(config_file, site_dir=str(staging))
-        plugin = config.plugins["reviewpress"]
-        plugin.config.pdfs = pdfs
+        _remove_leftovers(final)
+        staging, lock = _new_staging(final)
         try:
+            config = _config(config_file, site_dir=str(staging))
+            plugin = config.plugins["reviewpress"]
+            plugin.config.pdfs = pdfs
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
             finally:
                 config.plugins.on_shutdown()
         except (MkDocsException, SystemExit, OSError) as exc:
-            shutil.rmtree(staging, ignore_errors=True)
+            _discard(staging, lock)
             _print_failure(collector, exc)
             return 1
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            _discard(staging, lock)
             raise
         _swap_in(staging, final)
+        _discard(staging, lock)  # staging now holds the previous site
     finally:
         mkdocs_log.removeHandler(collector)
         mkdocs_log.removeHandler(progress)
@@ -86,13 +96,93 @@ def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path | None = 
     return 0
 
 
+# --- atomic replacement of site/ ------------------------------------------------------
+#
+# A build writes into `.site-building-<random>/` beside site/, holding an
+# exclusive lock on `.site-building-<random>.lock` for as long as it runs. Only
+# a complete build is swapped in, with one atomic rename (Linux renameat2
+# RENAME_EXCHANGE), so at every instant site/ is either the whole old site or
+# the whole new one, whenever the build is killed. The next build removes
+# what a killed one left behind: folders whose lock nobody holds any more.
+
+
+def _new_staging(final: Path) -> tuple[Path, int]:
+    lock, lock_path = tempfile.mkstemp(prefix=f".{final.name}-building-", suffix=".lock", dir=final.parent)
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the lock exists before the folder does
+    staging = Path(lock_path[: -len(".lock")])
+    staging.mkdir()
+    return staging, lock
+
+
+def _discard(staging: Path, lock: int) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(f"{staging}.old", ignore_errors=True)
+    try:
+        os.unlink(f"{staging}.lock")
+    except OSError:
+        pass
+    os.close(lock)
+
+
+def _remove_leftovers(final: Path) -> None:
+    """Remove the folders of builds that were killed; a running build's folder is left alone."""
+    prefix = f".{final.name}-building-"
+    for lock_path in sorted(final.parent.glob(f"{prefix}*.lock")):
+        staging = Path(str(lock_path)[: -len(".lock")])
+        try:
+            fd = os.open(lock_path, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # another build is running
+            old = Path(f"{staging}.old")
+            if old.is_dir() and not final.exists():
+                os.replace(old, final)  # killed between the two renames of the fallback swap
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+            os.unlink(lock_path)
+        finally:
+            os.close(fd)
+    for orphan in final.parent.glob(f"{prefix}*"):
+        # a folder without a lock file: from a build killed before it took its lock
+        if orphan.is_dir() and not Path(f"{str(orphan).removesuffix('.old')}.lock").exists():
+            if orphan.name.endswith(".old") and not final.exists():
+                os.replace(orphan, final)
+            else:
+                shutil.rmtree(orphan, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2 with RENAME_EXCHANGE)."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False  # the kernel or file system cannot exchange: fall back to two renames
+    raise OSError(error, os.strerror(error), str(b))
+
+
 def _swap_in(staging: Path, final: Path) -> None:
-    """Replace final with staging; at every moment either the old or the new site is complete."""
-    old = final.with_name(f".{final.name}-old-{os.getpid()}")
-    if final.exists():
-        os.replace(final, old)
+    """Put the new site in place of the old one; afterwards staging holds the old site."""
+    if not final.exists():
+        os.replace(staging, final)
+        return
+    if _exchange(staging, final):
+        return
+    old = Path(f"{staging}.old")
+    os.replace(final, old)
     os.replace(staging, final)
-    shutil.rmtree(old, ignore_errors=True)
+    os.replace(old, staging)
 
 
 def _print_failure(collector: _Collect, exc: BaseException) -> None:
@@ -155,10 +245,16 @@ def serve(config_file: Path = ROOT / "mkdocs.yml", address: str = "127.0.0.1:800
     return 0
 
 
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the review reports site.")
     parser.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
-    commands = parser.add_subparsers(dest="command")
+    common = argparse.ArgumentParser(add_help=False)  # so that `build.py check --debug` works too
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on unexpected errors")
+    commands = parser.add_subparsers(dest="command", parser_class=lambda **kw: argparse.ArgumentParser(parents=[common], **kw))
     build_cmd = commands.add_parser("build", help="validate, build site/ and every PDF (the default)")
     build_cmd.add_argument("--no-pdf", action="store_true", help="web pages only (faster previews)")
     build_cmd.add_argument("--site-dir", type=Path, help="build somewhere other than site/")
@@ -172,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     import_cmd.add_argument("--force", action="store_true", help="overwrite an existing review file")
     args = parser.parse_args(argv)
     command = args.command or "build"
+    signal.signal(signal.SIGTERM, _stop)  # a stopped build cleans up after itself, like Ctrl-C
     try:
         if command == "build":
             return build_site(site_dir=getattr(args, "site_dir", None), pdfs=not getattr(args, "no_pdf", False))
