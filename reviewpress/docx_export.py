@@ -169,19 +169,23 @@ def _checkbox(paragraph, control_id: int, label: str) -> None:
     paragraph.add_run(f" {label}")
 
 
-def _drop_thumbnail(document) -> None:
-    """python-docx's template carries a thumbnail of an unrelated page."""
+def _drop_unused_parts(document) -> None:
+    """Parts of python-docx's template this file does not need: a thumbnail of an
+    unrelated page, Word 2010's copy of the styles, an empty bibliography."""
     package = document.part.package
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             package.rels.pop(rel_id)
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
+            document.part.rels.pop(rel_id)
 
 
 def cpd_document(review: Review, questions: list[CpdQuestion]) -> bytes:
     """The .docx file, as bytes."""
     title = plain(review.title)
     document = Document()
-    _drop_thumbnail(document)
+    _drop_unused_parts(document)
     _set_language(document)
 
     section = document.sections[0]
