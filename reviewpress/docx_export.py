@@ -230,7 +230,9 @@ def cpd_document(review: Review, questions: list[CpdQuestion]) -> bytes:
         part_questions = [q for q in questions if q.part == part]
         if not part_questions:
             continue
-        document.add_heading(PART_TITLES[part], level=2)
+        heading = document.add_heading(PART_TITLES[part], level=2)
+        if part != questions[0].part:
+            heading.paragraph_format.page_break_before = True  # the optional part starts on its own page
         if PART_INTROS[part]:
             document.add_paragraph(PART_INTROS[part])
         for question in part_questions:
@@ -238,12 +240,16 @@ def cpd_document(review: Review, questions: list[CpdQuestion]) -> bytes:
             if question.hint:
                 document.add_paragraph(question.hint, style=hint_style)
             if question.kind == "checkboxes":
-                for option in question.options:
-                    _checkbox(document.add_paragraph(), control_id, option.label)
+                for number, option in enumerate(question.options, 1):
+                    box = document.add_paragraph()
+                    box.paragraph_format.keep_with_next = number < len(question.options)
+                    _checkbox(box, control_id, option.label)
                     control_id += 1
                 continue
-            for _ in range(question.answer_lines):
-                document.add_paragraph(style=answer)
+            for line in range(question.answer_lines):
+                box_line = document.add_paragraph(style=answer)
+                # One box is never split between pages.
+                box_line.paragraph_format.keep_with_next = line < question.answer_lines - 1
 
     when = document_date(review)
     core = document.core_properties
