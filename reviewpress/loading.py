@@ -11,6 +11,7 @@ whatever it holds, the result is a review or a list of `ContentError`s.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import unicodedata
 from dataclasses import dataclass, field
@@ -138,7 +139,7 @@ def _data(node: yaml.Node, loc: Location, reading: _Reading) -> Any:
         # date (2015-13-45) is reported against its field instead of crashing,
         # and a date-like value in a text field is simply text.
         return node.value
-    if node.style is None and node.tag != "tag:yaml.org,2002:str":
+    if not node.style and node.tag != "tag:yaml.org,2002:str":  # plain (unquoted); libyaml says '', PyYAML None
         reading.raw[loc] = node.value
     try:
         return _CONSTRUCTOR.construct_object(node, deep=True)
@@ -165,6 +166,29 @@ def _decode(path: Path, raw: bytes) -> tuple[str | None, list[ContentError]]:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, []
+
+
+_QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)?(?:[^\s'"#][^:#]*:\s+)?)(['"])(.*)$""")
+
+
+def _unclosed_quote(text: str, before_line: int) -> tuple[int, int] | None:
+    """The last line before before_line whose quoted value is not closed on that line, as (line, column).
+
+    YAML allows quoted text to run over several lines, so a forgotten closing
+    quote is only noticed far below; review files never do that on purpose."""
+    found = None
+    for number, line in enumerate(text.split("\n")[: before_line - 1], start=1):
+        match = _QUOTED_VALUE.match(line)
+        if not match:
+            continue
+        quote, rest = match.group(2), match.group(3).rstrip()
+        if quote == "'":
+            closed = re.fullmatch(r"(?:[^']|'')*'(\s+#.*)?", rest) is not None
+        else:
+            closed = re.fullmatch(r'(?:[^"\\]|\\.)*"(\s+#.*)?', rest) is not None
+        if not closed:
+            found = (number, len(match.group(1)) + 1)
+    return found
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -216,6 +240,25 @@ def load_yaml(path: Path) -> tuple[Any, _Reading]:
         start = exc.context_mark
         if context and start is not None and mark is not None and start.line != mark.line:
             context += f" that started on line {start.line + 1}"
+        start = exc.context_mark
+        if "while parsing a flow" in context and start is not None and line and start.line + 1 < line:
+            opener = text.split("\n")[start.line][start.column:start.column + 1] or "bracket"
+            reading.errors.append(ContentError(
+                path, start.line + 1, None,
+                f"YAML syntax error: the {opener} at column {start.column + 1} is not closed on this line, so YAML read on "
+                f"to line {line}, where it stopped ({problem}); close it with {']' if opener == '[' else '}'}, "
+                "or put text that starts with [ or { in quotes",
+                _excerpt(text, start.line + 1, start.column + 1)))
+            return None, reading
+        unclosed = _unclosed_quote(text, line) if line else None
+        if unclosed and unclosed[0] < line:
+            quote_line, quote_column = unclosed
+            reading.errors.append(ContentError(
+                path, quote_line, None,
+                f"YAML syntax error: the quotation mark at column {quote_column} is not closed on this line, so the text "
+                f"runs on to line {line}, where YAML stopped ({problem}); close the quote, or remove it",
+                _excerpt(text, quote_line, quote_column)))
+            return None, reading
         reading.errors.append(ContentError(
             path, line, None, f"YAML syntax error at column {column}: {problem}{context}{_yaml_hint(problem + context)}",
             _excerpt(text, line, column) if line else None))
