@@ -252,6 +252,8 @@ def _stop(signum, frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the review reports site.")
     parser.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
+    parser.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml",
+                        help="the project's mkdocs.yml (default: this one; bench/run.py builds scratch copies)")
     common = argparse.ArgumentParser(add_help=False)  # so that `build.py check --debug` works too
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on unexpected errors")
     commands = parser.add_subparsers(dest="command", parser_class=lambda **kw: argparse.ArgumentParser(parents=[common], **kw))
@@ -271,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)  # a stopped build cleans up after itself, like Ctrl-C
     try:
         if command == "build":
-            return build_site(site_dir=getattr(args, "site_dir", None), pdfs=not getattr(args, "no_pdf", False))
+            return build_site(args.config_file, site_dir=getattr(args, "site_dir", None), pdfs=not getattr(args, "no_pdf", False))
         if command == "check":
             return check()
         if command == "schema":
@@ -280,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'Updated' if write_schema() else 'Unchanged'}: {SCHEMA_PATH}")
             return 0
         if command == "serve":
-            return serve(address=args.address)
+            return serve(args.config_file, address=args.address)
         if command == "import":
             from .importer import run_import
 

@@ -1,16 +1,19 @@
 """Stage 4 (print): HTML documents become tagged PDF/UA-1 files with WeasyPrint.
 
 PDFs are the slow part of a build, so each one is cached under a key made of
-its HTML and every file of templates/ (CSS, fonts), and the ones that must be
-rendered run in parallel, one process per document.
+its HTML and every file that HTML references (pdf.css and what it imports,
+the fonts), and the ones that must be rendered run in parallel, one process
+per document.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import os
+import re
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ class PdfJob:
     key: str  # e.g. "bedford/report"
     html: str
     forms: bool
+    cache_key: str = ""  # pdf_cache_key(); computed from html when empty
 
 
 @dataclass(frozen=True)
@@ -179,27 +183,111 @@ def _render_job(args: tuple[PdfJob, str, str]) -> tuple[str, str | None]:
     job, base_url, target = args
     try:
         data = render_pdf_bytes(job.html, base_url, job.forms)
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            pages = len(pdf.pages)
     except Exception as exc:  # reported with the job's name by the caller
         return job.key, f"{type(exc).__name__}: {exc}"
-    tmp = Path(target + ".tmp")
+    tmp = Path(f"{target}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, target)
+    _write_info(Path(target), pages, len(data))
     return job.key, None
 
 
-def templates_fingerprint(templates_dir: Path) -> str:
+# --- the PDF cache ---------------------------------------------------------------------
+#
+# A PDF is cached under a key made of its HTML (which holds the rendered content),
+# every file that HTML references (pdf.css, what it @imports, the fonts), the
+# rendering options, the post-processing version and the WeasyPrint and pikepdf
+# versions. Nothing else: main.html or search.html do not shape a PDF. Beside
+# each PDF, <key>.json holds its page count and size, so reusing one opens nothing.
+
+_HTML_REF = re.compile(r"""<(?:link|img|script|source|object|embed|image)\b[^>]*?\b(?:href|src|data)\s*=\s*["']([^"'#]+)""", re.I)
+_CSS_REF = re.compile(r"""@import\s+(?:url\()?\s*["']?([^"')\s;]+)|url\(\s*["']?([^"')]+?)["']?\s*\)""", re.I)
+
+
+def _local(ref: str) -> bool:
+    return bool(ref) and ":" not in ref.split("/", 1)[0] and not ref.startswith(("//", "#"))
+
+
+def referenced_files(html: str) -> list[str]:
+    """The local files an HTML document pulls in (stylesheets, images), as written in it."""
+    refs = {m.group(1).strip() for m in _HTML_REF.finditer(html)}
+    refs |= {m.group(1) or m.group(2) for m in _CSS_REF.finditer(html)}  # <style> blocks and style="" attributes
+    return sorted(r for r in refs if _local(r))
+
+
+def assets_fingerprint(templates_dir: Path, refs) -> str:
+    """A hash of the files refs name (relative to templates/) and of everything those stylesheets reference."""
+    from urllib.parse import unquote
+
+    root = templates_dir.resolve()
     digest = hashlib.sha256()
-    for path in sorted(p for p in templates_dir.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(templates_dir)).encode())
-        digest.update(path.read_bytes())
+    todo = [(root / unquote(ref)).resolve() for ref in refs]
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"<missing>"
+        name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        digest.update(f"{name}\0".encode() + data + b"\0")
+        if path.suffix == ".css":
+            for m in _CSS_REF.finditer(data.decode("utf-8", "replace")):
+                ref = (m.group(1) or m.group(2)).split("#")[0].split("?")[0]
+                if _local(ref):
+                    todo.append((path.parent / unquote(ref)).resolve())
     return digest.hexdigest()
 
 
-def cache_key(job: PdfJob, fingerprint: str) -> str:
+_versions: dict[str, str] = {}
+
+
+def _renderer_version() -> str:
+    if not _versions:
+        from importlib.metadata import version
+
+        _versions["v"] = f"weasyprint {version('weasyprint')}, pikepdf {version('pikepdf')}"
+    return _versions["v"]
+
+
+def pdf_cache_key(html_sha: str, forms: bool, assets: str) -> str:
     digest = hashlib.sha256()
-    for part in (fingerprint, str(job.forms), repr(sorted(PDF_OPTIONS.items())), POSTPROCESS_VERSION, job.html):
-        digest.update(part.encode())
+    for part in (repr(sorted(PDF_OPTIONS.items())), str(forms), POSTPROCESS_VERSION, _renderer_version(), assets, html_sha):
+        digest.update(part.encode() + b"\0")
     return digest.hexdigest()[:32]
+
+
+def job_cache_key(job: PdfJob, templates_dir: Path) -> str:
+    """The cache key of a job that carries its HTML."""
+    html_sha = hashlib.sha256(job.html.encode("utf-8")).hexdigest()
+    return pdf_cache_key(html_sha, job.forms, assets_fingerprint(templates_dir, referenced_files(job.html)))
+
+
+def _write_info(path: Path, pages: int, size: int) -> None:
+    info = path.with_suffix(".json")
+    tmp = Path(f"{info}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"pages": pages, "size": size}))
+    os.replace(tmp, info)
+
+
+def cached_pdf(cache_dir: Path, key: str) -> PdfInfo | None:
+    """The cached PDF for a key, or None if it was never rendered."""
+    path = cache_dir / f"{key}.pdf"
+    try:
+        info = json.loads(path.with_suffix(".json").read_text())
+        return PdfInfo(path, info["pages"], info["size"])
+    except (OSError, ValueError, KeyError):
+        pass
+    if not path.exists():
+        return None
+    pages = page_count(path)  # rendered before page counts were kept beside the PDFs
+    _write_info(path, pages, path.stat().st_size)
+    return PdfInfo(path, pages, path.stat().st_size)
 
 
 def page_count(path: Path) -> int:
@@ -209,19 +297,25 @@ def page_count(path: Path) -> int:
 
 def render_pdfs(jobs: list[PdfJob], templates_dir: Path, cache_dir: Path, workers: int | None = None,
                 progress=None) -> tuple[dict[str, PdfInfo], dict[str, str], int]:
-    """Render (or reuse from the cache) every job's PDF.
+    """Render (or reuse from the cache) every job's PDF, in parallel across the machine's cores.
 
     Returns PDF info by job key, errors by job key, and how many were rendered.
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
-    fingerprint = templates_fingerprint(templates_dir)
     base_url = templates_dir.resolve().as_uri() + "/"
-    targets = {job.key: cache_dir / f"{cache_key(job, fingerprint)}.pdf" for job in jobs}
-    todo = [job for job in jobs if not targets[job.key].exists()]
+    keys = {job.key: job.cache_key or job_cache_key(job, templates_dir) for job in jobs}
+    infos: dict[str, PdfInfo] = {}
+    todo = []
+    for job in jobs:
+        info = cached_pdf(cache_dir, keys[job.key])
+        if info is None:
+            todo.append(job)
+        else:
+            infos[job.key] = info
     errors: dict[str, str] = {}
     if todo:
         workers = workers or min(len(todo), os.cpu_count() or 1)
-        args = [(job, base_url, str(targets[job.key])) for job in todo]
+        args = [(job, base_url, str(cache_dir / f"{keys[job.key]}.pdf")) for job in todo]
         if workers == 1:
             results = map(_render_job, args)
             for done, (key, error) in enumerate(results, 1):
@@ -236,14 +330,16 @@ def render_pdfs(jobs: list[PdfJob], templates_dir: Path, cache_dir: Path, worker
                         errors[key] = error
                     if progress:
                         progress(done, len(todo), key)
-    infos = {
-        job.key: PdfInfo(targets[job.key], page_count(targets[job.key]), targets[job.key].stat().st_size)
-        for job in jobs
-        if job.key not in errors
-    }
+    for job in todo:
+        if job.key not in errors:
+            infos[job.key] = cached_pdf(cache_dir, keys[job.key])
     return infos, errors, len(todo)
 
 
 def copy_pdf(info: PdfInfo, destination: Path) -> None:
+    """Put a cached PDF into the site: a hard link where the file system allows (cached PDFs are never changed in place)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(info.path, destination)
+    try:
+        os.link(info.path, destination)
+    except OSError:
+        shutil.copyfile(info.path, destination)

@@ -8,6 +8,7 @@ the rendered content templates, and copies the PDFs next to them.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import time
 from pathlib import Path
@@ -28,7 +29,19 @@ from .inline import clean_page, plain
 from .integrity import check_review
 from .loading import SourcedReview, load_reviews
 from .model import CpdQuestion, check_cpd_questions
-from .pdf import PdfJob, copy_pdf, render_pdfs
+from .incremental import (
+    AssetFingerprints,
+    BuildCache,
+    Fingerprints,
+    ReviewJob,
+    build_review,
+    build_web,
+    link_or_copy,
+    pdf_signature,
+    run_jobs,
+    warm_up,
+)
+from .pdf import PdfJob, cached_pdf, copy_pdf, render_pdfs
 from .search import PageDigest, SearchIndexError, build_index
 from .template_errors import check_syntax, describe as describe_template_error
 from .rendering import pdf_title, render_content, render_print_document, template_environment
@@ -44,6 +57,7 @@ class ReviewPluginConfig(base.Config):
     pdfs = c.Type(bool, default=True)
     search = c.Type(bool, default=True)  # the Pagefind index (reviewpress/search.py)
     search_cache_dir = c.Type(str, default=".cache/search")
+    build_cache_dir = c.Type(str, default=".cache/build")  # reviews' records and rendered HTML (incremental.py)
 
 
 def read_cpd_questions(path: Path) -> list[CpdQuestion]:
@@ -136,53 +150,204 @@ def _safe_page_content(method):
 
 
 class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
+    def on_startup(self, command, dirty):
+        self.command = command  # "serve": PDFs follow the pages (see _start_pdfs_in_background)
+        self.server = None
+        self.background = None
+
+    def on_serve(self, server, config, builder):
+        self.server = server
+        server.watch(str(self._pdf_trigger()))  # written when background PDFs are ready
+        return server
+
+    def _pdf_trigger(self) -> Path:
+        trigger = Path(self.pdf_cache_dir) / "ready"
+        if not trigger.exists():
+            trigger.parent.mkdir(parents=True, exist_ok=True)
+            trigger.write_text("")
+        return trigger
+
     def on_config(self, config):
         root = Path(config.config_file_path).parent
         self.root = root
         self.reviews_dir = root / self.config.reviews_dir
         self.templates_dir = root / self.config.templates_dir
+        self.pdf_cache_dir = root / self.config.cache_dir
+        self.cache = BuildCache(root / self.config.build_cache_dir)
         self.env = template_environment(self.templates_dir)
         self.summary: list[SimpleNamespace] = []
         self.warnings: list[str] = []
+        self.reviews: list[dict] = []
         self.rendered_pdfs = 0
+        self.stats: dict = {}
         self.page_digest = PageDigest()
         return config
 
     def on_pre_build(self, config):
         started = time.perf_counter()
-        try:
-            self.reviews, self.warnings, self.cpd_defaults = load_content(self.reviews_dir, self.root / self.config.cpd_template)
-        except ContentErrors as exc:
-            raise PluginError(exc.report() + "".join(f"\n- {p}" for p in self._template_problems(config))) from None
-        if problems := self._template_problems(config):
+        self.stats = {"reviews": 0, "reviews_rendered": [], "web_rendered": [], "pdfs_rendered": [], "pdf_pages_rendered": 0,
+                      "pdf_seconds": 0.0, "pdfs_pending": 0}
+        records, problems, stale_paths = self._review_records()
+        if problems := problems + self._template_problems(config):
             raise PluginError("\n".join(problems))
+        self._paths = sorted(records)
+        self.reviews = [records[path] for path in self._paths]
+        self.stats["reviews"] = len(self.reviews)
+        self.warnings = [w for record in self.reviews for w in record["warnings"]]
         for warning in self.warnings:
             log.info(f"warning: {warning}")
         self.pdf_infos = {}
-        self.docx_files = {
-            item.review.slug: cpd_document(item.review, item.review.cpd_questions or self.cpd_defaults)
-            for item in self.reviews
-        }
-        if self.config.pdfs:
-            self._render_pdfs()
-        log.info(f"Checked {len(self.reviews)} reviews and prepared PDFs in {time.perf_counter() - started:.1f} s")
+        pending = self._render_pdfs() if self.config.pdfs else []
+        changed = self._render_web_bodies() | {p for p in stale_paths if p in records}
+        for path in changed:
+            self.cache.save_record(self._keys[path], records[path])
+        if pending:
+            self._start_pdfs_in_background(pending)
+        self.stats["prepare_seconds"] = time.perf_counter() - started
+        log.info(f"Checked {len(self.reviews)} reviews ({len(self.stats['reviews_rendered'])} changed) "
+                 f"and prepared PDFs in {time.perf_counter() - started:.1f} s")
+
+    def _job(self, path: Path) -> ReviewJob:
+        return ReviewJob(path, self._keys[path], self.templates_dir, self.root / self.config.cpd_template,
+                         self.cache.root, self.pdf_cache_dir if self.config.pdfs else None)
+
+    def _review_records(self) -> tuple[dict[Path, dict], list[str], list[Path]]:
+        """Every review's record: from the cache when its key is unchanged, else loaded, checked and rendered.
+
+        Raises PluginError listing every content problem in every file.
+        """
+        cpd_template = self.root / self.config.cpd_template
+        fingerprints = Fingerprints.compute(self.templates_dir, cpd_template)
+        paths = sorted(self.reviews_dir.glob("*.yaml"))
+        self._keys = {path: fingerprints.review_key(path.read_bytes()) for path in paths}
+        records: dict[Path, dict] = {}
+        stale = []
+        for path in paths:
+            record = self.cache.record(self._keys[path])
+            if record is None or not self._complete(record):
+                stale.append(path)
+            else:
+                records[path] = record
+        errors: list[ContentError] = []
+        problems: list[str] = []
+        if stale:
+            try:
+                read_cpd_questions(cpd_template)
+            except ContentErrors as exc:
+                errors += exc.errors  # the reviews are still checked, so every problem is reported at once
+            if len(stale) > 2:
+                warm_up()  # load what every worker needs once, before they fork
+            for result in run_jobs(build_review, [self._job(path) for path in stale]):
+                errors += result.errors
+                problems += result.problems
+                if result.record is not None:
+                    records[result.path] = result.record
+                    self.stats["reviews_rendered"].append(result.record["slug"])
+        if not paths:
+            errors.append(ContentError(self.reviews_dir, None, None, "contains no review files (*.yaml)"))
+        seen: dict[str, Path] = {}
+        for path in sorted(records):
+            slug = records[path]["slug"]
+            if slug in seen:
+                errors.append(ContentError(path, None, "slug", f'"{slug}" is already the slug of {seen[slug].name}; each review needs its own slug'))
+            seen.setdefault(slug, path)
+        if errors:
+            raise PluginError(ContentErrors(errors).report() + "".join(f"\n- {p}" for p in problems))
+        return records, problems, stale
+
+    def _complete(self, record: dict) -> bool:
+        """A record is used only if everything it names is still in the cache (and it has print HTML when PDFs are on)."""
+        if self.config.pdfs and not record["print"]:
+            return False
+        shas = [record["docx"]["sha"], *(spec["sha"] for spec in record["print"].values())]
+        return all(self.cache.has(sha) for sha in shas)
+
+    def _pdf_jobs(self) -> list[PdfJob]:
+        assets = AssetFingerprints(self.templates_dir)
+        return [
+            PdfJob(f"{record['slug']}/{key}", "", spec["forms"], assets.pdf_key(spec))
+            for record in self.reviews
+            for key, spec in record["print"].items()
+        ]
 
     @_reporting_template_errors
-    def _render_pdfs(self) -> None:
-        jobs = [
-            PdfJob(f"{item.review.slug}/{output.key}", render_print_document(self.env, item.review, output.key, self.cpd_defaults), output.key == "cpd")
-            for item in self.reviews
-            for output in OUTPUTS
-        ]
+    def _render_pdfs(self) -> list[PdfJob]:
+        """PDF infos for every output; the PDFs not in the cache are rendered now (or, in serve, returned to render later)."""
+        jobs = self._pdf_jobs()
+        todo = []
+        for job in jobs:
+            info = cached_pdf(self.pdf_cache_dir, job.cache_key)
+            if info is None:
+                todo.append(job)
+            else:
+                self.pdf_infos[job.key] = info
+        if not todo:
+            return []
+        by_slug = {record["slug"]: record for record in self.reviews}
+        for job in todo:
+            slug, key = job.key.split("/")
+            object.__setattr__(job, "html", self.cache.get_text(by_slug[slug]["print"][key]["sha"]))
+        if getattr(self, "command", "build") == "serve":
+            self.stats["pdfs_pending"] = len(todo)
+            return todo  # the pages first; the PDFs follow (a reload when they are ready)
 
         def progress(done: int, total: int, key: str) -> None:
             log.info(f"PDF {done}/{total}: {key}")
 
-        infos, errors, rendered = render_pdfs(jobs, self.templates_dir, self.root / self.config.cache_dir, progress=progress)
+        started = time.perf_counter()
+        infos, errors, rendered = render_pdfs(todo, self.templates_dir, self.pdf_cache_dir, progress=progress)
         if errors:
             raise PluginError("PDF rendering failed:\n" + "\n".join(f"- {key}: {message}" for key, message in errors.items()))
-        self.pdf_infos = infos
+        self.pdf_infos.update(infos)
         self.rendered_pdfs = rendered
+        self.stats["pdfs_rendered"] = [job.key for job in todo]
+        self.stats["pdf_pages_rendered"] = sum(infos[job.key].pages for job in todo)
+        self.stats["pdf_seconds"] = time.perf_counter() - started
+        return []
+
+    def _start_pdfs_in_background(self, jobs: list[PdfJob]) -> None:
+        """serve: render the PDFs that are not in the cache after the pages are shown, then
+        rebuild (the pages then link to them, and the browser reloads). Until then the pages
+        of the reviews concerned show no PDF links."""
+        import threading
+
+        if self.background is not None and self.background.is_alive():
+            return  # the running one triggers a rebuild when done, which starts the rest
+        trigger = self._pdf_trigger()
+
+        def work() -> None:
+            infos, errors, rendered = render_pdfs(jobs, self.templates_dir, self.pdf_cache_dir)
+            for key, message in errors.items():
+                log.error(f"PDF rendering failed: {key}: {message}")
+            log.info(f"{rendered - len(errors)} PDFs ready; reloading")
+            trigger.write_text(str(time.time()))  # watched: mkdocs rebuilds, this time with the PDFs
+
+        log.info(f"{len(jobs)} PDFs are being rendered in the background; the pages will reload when they are ready")
+        self.background = threading.Thread(target=work, name="pdfs", daemon=True)
+        self.background.start()
+
+    def _render_web_bodies(self) -> set[Path]:
+        """Every review's web bodies for its current PDF infos: from its record, else rendered now.
+
+        Returns the paths of the reviews whose records gained bodies."""
+        todo = []
+        for path, record in zip(self._paths, self.reviews):
+            infos = self._infos_for(record)
+            bodies = record["web"].get(pdf_signature(infos, record["docx"]["size"]))
+            if bodies is None or not all(self.cache.has(sha) for sha in bodies.values()):
+                todo.append((self._job(path), record, infos))
+        changed = set()
+        for result in run_jobs(build_web, todo):
+            if result.problems or result.errors:
+                raise PluginError("\n".join(result.problems) or ContentErrors(result.errors).report())
+            self.stats["web_rendered"].append(result.record["slug"])
+            index = self._paths.index(result.path)
+            self.reviews[index]["web"] = result.record["web"]
+            changed.add(result.path)
+        return changed
+
+    def _infos_for(self, record: dict) -> dict:
+        return {key: self.pdf_infos.get(f"{record['slug']}/{key}") for key in record["titles"]}
 
     @staticmethod
     def _layout_templates(config) -> set[str]:
@@ -215,9 +380,9 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         the others by the newest review. SOURCE_DATE_EPOCH, when set, wins."""
         if "SOURCE_DATE_EPOCH" not in os.environ:
             spec = getattr(self, "pages", {}).get(page.file.src_uri)
-            review = getattr(spec, "review", None)
-            page.update_date = (_content_date([review]) if review else None) or _content_date(
-                [item.review for item in self.reviews]) or "1970-01-01"
+            record = getattr(spec, "record", None)
+            newest = max((r["content_date"] for r in self.reviews if r.get("content_date")), default=None)
+            page.update_date = (record.get("content_date") if record else None) or newest or "1970-01-01"
         return page
 
     def on_files(self, files: Files, config) -> Files:
@@ -225,14 +390,13 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         home = File.generated(config, "index.md", content="# Health review reports\n")
         self._replace(files, home)
         self.pages[home.src_uri] = SimpleNamespace(kind="home")
-        for item in self.reviews:
-            review = item.review
+        for record in self.reviews:
             for output in OUTPUTS:
-                uri = page_path(review.slug, output) + "index.md"
-                title = pdf_title(review, output.key)
+                uri = page_path(record["slug"], output) + "index.md"
+                title = record["titles"][output.key]
                 file = File.generated(config, uri, content=f"# {title}\n", inclusion=InclusionLevel.NOT_IN_NAV)
                 self._replace(files, file)
-                self.pages[uri] = SimpleNamespace(kind="output", review=review, output=output, title=title)
+                self.pages[uri] = SimpleNamespace(kind="output", record=record, output=output, title=title)
         return files
 
     @staticmethod
@@ -251,35 +415,27 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         if spec.kind == "home":
             page.meta["page_title"] = "Health review reports"
             return self.env.get_template("home.html").render(reviews=self._home_entries())
-        review, output = spec.review, spec.output
+        record, output = spec.record, spec.output
         page.meta["page_title"] = spec.title
         page.meta["breadcrumbs"] = [{"title": "All reviews", "url": "."}] + (
-            [{"title": plain(review.title), "url": page_path(review.slug, OUTPUTS[0])}] if output.key != "report" else []
+            [{"title": record["title"], "url": page_path(record["slug"], OUTPUTS[0])}] if output.key != "report" else []
         )
         if output.key == "young-people":
             page.meta["young_people"] = True
         if output.key == "cpd":
             page.meta["scripts"] = ["assets/js/cpd-form.js"] if (self.templates_dir / "assets/js/cpd-form.js").exists() else []
-        pdf_info = {o.key: self.pdf_infos.get(f"{review.slug}/{o.key}") for o in OUTPUTS}
-        docx_info = DocxInfo(len(self.docx_files[review.slug])) if review.slug in self.docx_files else None
-        return str(render_content(self.env, review, output.key, "web", self.cpd_defaults, pdf_info, docx_info))
+        bodies = record["web"][pdf_signature(self._infos_for(record), record["docx"]["size"])]
+        return self.cache.get_text(bodies[output.key])
 
     def _home_entries(self) -> list[SimpleNamespace]:
         entries = []
-        for item in sorted(self.reviews, key=lambda i: (i.review.kind != "national-report", plain(i.review.title))):
-            review = item.review
-            m = review.metadata
+        for record in sorted(self.reviews, key=lambda r: r["home"]["sort"]):
+            entry = {k: v for k, v in record["home"].items() if k != "sort"}
             entries.append(
                 SimpleNamespace(
-                    title=plain(review.title),
-                    short_name=review.area or plain(review.title),
-                    href=page_path(review.slug, OUTPUTS[0]),
-                    area=review.area,
-                    review_dates=f"{long_date(m.review_dates.start)} to {long_date(m.review_dates.end)}" if m.review_dates else None,
-                    publication=long_date(m.publication_date) if m.publication_date else m.publication_month,
-                    outputs=[
-                        SimpleNamespace(label=o.label, href=page_path(review.slug, o)) for o in OUTPUTS
-                    ],
+                    **entry,
+                    href=page_path(record["slug"], OUTPUTS[0]),
+                    outputs=[SimpleNamespace(label=o.label, href=page_path(record["slug"], o)) for o in OUTPUTS],
                 )
             )
         return entries
@@ -287,17 +443,22 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
     def on_post_build(self, config):
         site = Path(config.site_dir)
         self.summary = []
-        for item in self.reviews:
-            docx_file = site / docx_path(item.review.slug)
-            docx_file.parent.mkdir(parents=True, exist_ok=True)
-            docx_file.write_bytes(self.docx_files[item.review.slug])
+        for record in self.reviews:
+            link_or_copy(self.cache.blob_path(record["docx"]["sha"]), site / docx_path(record["slug"]))
             for output in OUTPUTS:
-                info = self.pdf_infos.get(f"{item.review.slug}/{output.key}")
+                info = self.pdf_infos.get(f"{record['slug']}/{output.key}")
                 if info is None:
                     continue
-                copy_pdf(info, site / pdf_path(item.review.slug, output))
-                self.summary.append(SimpleNamespace(slug=item.review.slug, output=output, pdf=info))
+                copy_pdf(info, site / pdf_path(record["slug"], output))
+                self.summary.append(SimpleNamespace(slug=record["slug"], output=output, pdf=info))
         self._index_search(config)
+        self._write_stats()
+
+    def _write_stats(self) -> None:
+        """For bench/run.py and the tests: what this build rendered (REVIEWPRESS_BUILD_STATS=path.json)."""
+        target = os.environ.get("REVIEWPRESS_BUILD_STATS")
+        if target:
+            Path(target).write_text(json.dumps(self.stats, indent=1))
 
     def on_post_page(self, output, page, config):
         self.page_digest.add(page.url, output)
@@ -310,4 +471,6 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
             reused, seconds = build_index(Path(config.site_dir), self.root / self.config.search_cache_dir, self.page_digest)
         except SearchIndexError as exc:
             raise PluginError(f"Search index: {exc}") from None
+        self.stats["search_seconds"] = seconds
+        self.stats["search_reused"] = reused
         log.info(f"Search index {'reused' if reused else 'built'} in {seconds:.1f} s")

@@ -1,0 +1,415 @@
+"""Incremental builds: each review's outputs are cached under a key of everything they depend on.
+
+A review's key is a hash of
+  - its YAML file's bytes and the CPD template's bytes,
+  - the code that reads, checks and renders it (reviewpress/*.py, not the importer or the CLI),
+    the versions of the libraries that shape its output, and SOURCE_DATE_EPOCH (DOCX dates),
+  - the templates its content is rendered with: templates/outputs/*.html, templates/pdf/layout.html
+    and everything they include, import or extend (found by reading the templates; main.html,
+    home.html, search.html and 404.html are not among them).
+
+Under that key a record (.cache/build/records/<key>.json) holds what the build needs
+from the review: its slug, warnings, page titles and home-page entry, and the hashes
+of its print HTML (one per PDF), web page bodies and DOCX in a content-addressed
+blob store (.cache/build/blobs/). A review with a record is not read, validated or
+rendered again. Reviews without one are, in parallel processes when there are several.
+
+PDFs are cached apart (pdf.py), under their HTML and every file it references
+(pdf.css, the fonts): a change to main.html re-renders no PDF; a change to pdf.css
+re-renders every PDF; a code change that leaves a PDF's HTML the same reuses it.
+The web page bodies show each PDF's size and page count, so a record keeps its
+bodies per "PDF signature" (those numbers, and the DOCX size).
+
+The records never need cleaning for correctness; `make clean` (rm -rf .cache)
+empties the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RECORD_VERSION = 1
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Modules that do not shape any output (the importer, the command line, search, checks run by tests).
+NOT_OUTPUT_CODE = {"cli.py", "importer.py", "schema_export.py", "fidelity.py", "search.py", "__main__.py"}
+NOT_OUTPUT_DIRS = {"importing", "__pycache__"}
+OUTPUT_LIBRARIES = ("jinja2", "markdown", "nh3", "pydantic", "pyyaml", "textstat", "python-docx", "markupsafe")
+CONTENT_TEMPLATE_ROOTS = (
+    "outputs/report.html",
+    "outputs/recommendations.html",
+    "outputs/young-people.html",
+    "outputs/cpd.html",
+    "pdf/layout.html",
+)
+_TEMPLATE_REF = re.compile(r"""\{%-?\s*(include|import|extends|from)\s+(["'][^"']+["']|\S+)""")
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_fingerprint() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(f"record {RECORD_VERSION}\n".encode())
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        relative = path.relative_to(PACKAGE_DIR)
+        if relative.name in NOT_OUTPUT_CODE and len(relative.parts) == 1 or NOT_OUTPUT_DIRS & set(relative.parts):
+            continue
+        digest.update(f"{relative}\0".encode() + path.read_bytes())
+    for name in OUTPUT_LIBRARIES:
+        try:
+            digest.update(f"{name}={version(name)}\n".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name} missing\n".encode())
+    digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '').strip()}".encode())
+    return digest.hexdigest()
+
+
+def template_closure(templates_dir: Path, roots: tuple[str, ...]) -> list[str]:
+    """The templates that roots render, following include/import/extends/from.
+
+    A reference that is not a literal name (a variable) could be any template: then all of them.
+    """
+    every = sorted(str(p.relative_to(templates_dir)) for p in templates_dir.rglob("*.html"))
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source = (templates_dir / name).read_text(encoding="utf-8")
+        except OSError:
+            continue  # a missing template is reported when rendering
+        for _, ref in _TEMPLATE_REF.findall(source):
+            if ref[0] in "\"'":
+                todo.append(ref[1:-1])
+            else:
+                return every
+    return sorted(seen)
+
+
+def templates_fingerprint(templates_dir: Path, names: list[str]) -> str:
+    digest = hashlib.sha256()
+    for name in names:
+        path = templates_dir / name
+        digest.update(f"{name}\0".encode() + (path.read_bytes() if path.is_file() else b"<missing>") + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class Fingerprints:
+    """What every review's key shares; computed once per build."""
+
+    code: str
+    templates: str
+    cpd_template: str
+
+    @classmethod
+    def compute(cls, templates_dir: Path, cpd_template: Path) -> "Fingerprints":
+        try:
+            cpd = _sha(cpd_template.read_bytes())
+        except OSError:
+            cpd = "missing"
+        templates = templates_fingerprint(templates_dir, template_closure(templates_dir, CONTENT_TEMPLATE_ROOTS))
+        return cls(code_fingerprint(), templates, cpd)
+
+    def review_key(self, data: bytes) -> str:
+        return _sha(f"{self.code}\n{self.templates}\n{self.cpd_template}\n".encode() + data)[:40]
+
+
+class BuildCache:
+    """Records by review key, and blobs (HTML, DOCX) by the hash of their content."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.records_dir = root / "records"
+        self.blobs_dir = root / "blobs"
+
+    def record(self, key: str) -> dict | None:
+        try:
+            record = json.loads((self.records_dir / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return record if record.get("version") == RECORD_VERSION else None
+
+    def save_record(self, key: str, record: dict) -> None:
+        record["version"] = RECORD_VERSION
+        _write_atomic(self.records_dir / f"{key}.json", json.dumps(record, sort_keys=True).encode("utf-8"))
+
+    def blob_path(self, sha: str) -> Path:
+        return self.blobs_dir / sha[:2] / sha
+
+    def put(self, data: bytes | str) -> str:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        sha = _sha(raw)
+        path = self.blob_path(sha)
+        if not path.exists():
+            _write_atomic(path, raw)
+        return sha
+
+    def get_bytes(self, sha: str) -> bytes:
+        return self.blob_path(sha).read_bytes()
+
+    def get_text(self, sha: str) -> str:
+        return self.get_bytes(sha).decode("utf-8")
+
+    def has(self, sha: str) -> bool:
+        return self.blob_path(sha).exists()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def link_or_copy(source: Path, destination: Path) -> None:
+    """Put a cached file into the site: a hard link (no copy) where the file system allows."""
+    import shutil
+
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copyfile(source, destination)
+
+
+def pdf_signature(infos: dict[str, object | None], docx_size: int | None) -> str:
+    """What the web bodies show about the downloads: each PDF's page count and size, the DOCX's size."""
+    parts = {key: (None if info is None else [info.pages, info.size]) for key, info in sorted(infos.items())}
+    return _sha(json.dumps([parts, docx_size]).encode())[:16]
+
+
+# --- the work done for a review without a record (in a worker process when there are several) ---
+
+
+@dataclass
+class ReviewJob:
+    path: Path
+    key: str
+    templates_dir: Path
+    cpd_template: Path
+    cache_root: Path
+    pdf_cache_dir: Path | None  # None: PDFs are off, the web pages link to none
+    web: bool = True  # render the web bodies now if the PDFs they describe are known
+
+
+@dataclass
+class ReviewResult:
+    path: Path
+    key: str
+    record: dict | None = None
+    errors: list = field(default_factory=list)  # ContentError
+    problems: list[str] = field(default_factory=list)  # template mistakes, as messages
+    seconds: float = 0.0
+
+
+_worker: dict = {}
+
+
+def _environment(templates_dir: Path, cpd_template: Path):
+    """The Jinja environment and standard CPD questions, made once per process."""
+    from .plugin import read_cpd_questions
+    from .rendering import template_environment
+
+    state_key = (str(templates_dir), str(cpd_template))
+    if _worker.get("key") != state_key:
+        _worker.clear()
+        _worker.update(key=state_key, env=template_environment(templates_dir), cpd=read_cpd_questions(cpd_template))
+    return _worker["env"], _worker["cpd"]
+
+
+def home_entry(review) -> dict:
+    from .context import long_date
+    from .inline import plain
+
+    m = review.metadata
+    return {
+        "title": plain(review.title),
+        "short_name": review.area or plain(review.title),
+        "area": review.area,
+        "review_dates": f"{long_date(m.review_dates.start)} to {long_date(m.review_dates.end)}" if m.review_dates else None,
+        "publication": long_date(m.publication_date) if m.publication_date else m.publication_month,
+        "sort": [review.kind != "national-report", plain(review.title)],
+    }
+
+
+def load_checked(path: Path):
+    """A review loaded, validated and cross-checked: (item, warnings, errors)."""
+    from .integrity import check_review
+    from .loading import load_review
+    from .plugin import readability_errors
+
+    item, errors = load_review(path)
+    warnings: list[str] = []
+    if item is None:
+        return None, warnings, errors
+    check_errors, warnings = check_review(item)
+    errors = list(errors) + check_errors
+    errors += readability_errors(item, warnings)
+    return (None if errors else item), warnings, errors
+
+
+def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults) -> dict:
+    from .context import OUTPUTS
+    from .docx_export import cpd_document
+    from .inline import plain
+    from .pdf import referenced_files
+    from .plugin import _content_date
+    from .rendering import pdf_title, render_print_document
+
+    review = item.review
+    cache = BuildCache(job.cache_root)
+    docx = cpd_document(review, review.cpd_questions or cpd_defaults)
+    record = {
+        "slug": review.slug,
+        "file": item.path.name,
+        "title": plain(review.title),
+        "warnings": warnings,
+        "home": home_entry(review),
+        "content_date": _content_date([review]),
+        "titles": {o.key: pdf_title(review, o.key) for o in OUTPUTS},
+        "docx": {"sha": cache.put(docx), "size": len(docx)},
+        "print": {},
+        "web": {},
+    }
+    if job.pdf_cache_dir is not None:
+        for output in OUTPUTS:
+            html = render_print_document(env, review, output.key, cpd_defaults)
+            record["print"][output.key] = {"sha": cache.put(html), "refs": referenced_files(html), "forms": output.key == "cpd"}
+    return record
+
+
+def render_web(item, record: dict, pdf_infos: dict, job: ReviewJob, env, cpd_defaults) -> None:
+    """Render the review's web bodies for these PDF infos into the record."""
+    from .context import OUTPUTS
+    from .docx_export import DocxInfo
+    from .rendering import render_content
+
+    cache = BuildCache(job.cache_root)
+    docx_info = DocxInfo(record["docx"]["size"])
+    bodies = {
+        o.key: cache.put(str(render_content(env, item.review, o.key, "web", cpd_defaults, pdf_infos, docx_info)))
+        for o in OUTPUTS
+    }
+    record["web"][pdf_signature(pdf_infos, record["docx"]["size"])] = bodies
+
+
+def known_pdf_infos(record: dict, job: ReviewJob, assets: "AssetFingerprints") -> dict | None:
+    """The PDF infos the web bodies will show, if they are known now (PDFs off, or all cached)."""
+    from .context import OUTPUTS
+    from .pdf import cached_pdf
+
+    if job.pdf_cache_dir is None:
+        return {o.key: None for o in OUTPUTS}
+    infos = {}
+    for key, spec in record["print"].items():
+        info = cached_pdf(job.pdf_cache_dir, assets.pdf_key(spec))
+        if info is None:
+            return None
+        infos[key] = info
+    return infos
+
+
+class AssetFingerprints:
+    """PDF cache keys: the print HTML plus a fingerprint of the files it references, computed once per set."""
+
+    def __init__(self, templates_dir: Path):
+        self.templates_dir = templates_dir
+        self._by_refs: dict[tuple[str, ...], str] = {}
+
+    def pdf_key(self, spec: dict) -> str:
+        from .pdf import assets_fingerprint, pdf_cache_key
+
+        refs = tuple(spec["refs"])
+        if refs not in self._by_refs:
+            self._by_refs[refs] = assets_fingerprint(self.templates_dir, refs)
+        return pdf_cache_key(spec["sha"], spec["forms"], self._by_refs[refs])
+
+
+def build_review(job: ReviewJob) -> ReviewResult:
+    """Load, check and render one review; the record is saved by the caller once the whole build is valid."""
+    import time
+
+    from .template_errors import describe
+
+    from .errors import ContentErrors
+
+    started = time.perf_counter()
+    result = ReviewResult(job.path, job.key)
+    try:
+        item, warnings, errors = load_checked(job.path)
+        if errors or item is None:
+            result.errors = errors
+            return result
+        try:
+            env, cpd_defaults = _environment(job.templates_dir, job.cpd_template)
+        except ContentErrors:  # the CPD template is wrong: the caller reports it once
+            return result
+        record = make_record(item, warnings, job, env, cpd_defaults)
+        if job.web:
+            infos = known_pdf_infos(record, job, AssetFingerprints(job.templates_dir))
+            if infos is not None:
+                render_web(item, record, infos, job, env, cpd_defaults)
+        result.record = record
+    except Exception as exc:
+        message = describe(exc)
+        if message is None:
+            raise
+        result.problems.append(message)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def build_web(args: tuple[ReviewJob, dict, dict]) -> ReviewResult:
+    """Render the web bodies of a review whose PDFs were just rendered (its record exists)."""
+    from .template_errors import describe
+
+    job, record, pdf_infos = args
+    result = ReviewResult(job.path, job.key, record=record)
+    env, cpd_defaults = _environment(job.templates_dir, job.cpd_template)
+    try:
+        item, _, errors = load_checked(job.path)
+        if item is None:
+            result.errors = errors
+            return result
+        render_web(item, record, pdf_infos, job, env, cpd_defaults)
+    except Exception as exc:
+        message = describe(exc)
+        if message is None:
+            raise
+        result.problems.append(message)
+    return result
+
+
+def warm_up() -> None:
+    """Load what checking a review needs (textstat's pronouncing dictionary, a few seconds) before forking workers."""
+    try:
+        import textstat
+
+        textstat.syllable_count("warm")
+    except Exception:
+        pass
+
+
+def run_jobs(function, jobs: list, workers: int | None = None):
+    """Run jobs in this process when there are few, else in a pool of processes (one per core)."""
+    workers = workers or os.cpu_count() or 1
+    if len(jobs) < 3 or workers == 1:
+        yield from map(function, jobs)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        yield from pool.map(function, jobs, chunksize=1)
