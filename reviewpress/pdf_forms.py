@@ -11,6 +11,9 @@ WeasyPrint's checkboxes also lack the default appearance (/DA) and caption
 (/MK /CA) that viewers which redraw fields themselves (poppler: Evince,
 Okular; the file asks for it with /NeedAppearances) need to draw the tick:
 they get the ones Acrobat writes, a ZapfDingbats check mark.
+
+Cached PDFs are keyed on pdf.POSTPROCESS_VERSION, not on this code: bump it
+when what these functions write changes.
 """
 
 from __future__ import annotations
