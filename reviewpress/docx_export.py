@@ -253,7 +253,7 @@ def cpd_document(review: Review, questions: list[CpdQuestion]) -> bytes:
 
     when = document_date(review)
     core = document.core_properties
-    core.title = f"Reflection and CPD record: {title}"
+    core.title = f"Reflection and CPD record: {title}"[:255]  # Word's limit: a longer title stopped the build
     core.subject = "Continuing professional development (CPD) reflection"
     core.author = "Care Quality Commission"
     core.comments = f"A template for reflecting on the CQC report {title}."
