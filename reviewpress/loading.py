@@ -32,6 +32,15 @@ MAX_NODES = 200_000  # far more than any real review; stops a runaway file early
 # --- reading the YAML -----------------------------------------------------------
 
 
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def yaml_lines(text: str) -> list[str]:
+    """The lines of a file as YAML counts them (it also breaks lines at CR, NEL, LS and PS),
+    so that excerpts show the line that an error's line number names."""
+    return _LINE_BREAK.split(text)
+
+
 def _visible(text: str) -> str:
     """A source line as it can be shown in a terminal: control characters made visible."""
     out = []
@@ -48,7 +57,7 @@ def _visible(text: str) -> str:
 
 
 def _excerpt(text: str, line: int, column: int) -> str:
-    lines = text.split("\n")
+    lines = yaml_lines(text)
     if not 1 <= line <= len(lines):
         return ""
     shown = _visible(lines[line - 1].rstrip("\r"))
@@ -177,7 +186,7 @@ def _unclosed_quote(text: str, before_line: int) -> tuple[int, int] | None:
     YAML allows quoted text to run over several lines, so a forgotten closing
     quote is only noticed far below; review files never do that on purpose."""
     found = None
-    for number, line in enumerate(text.split("\n")[: before_line - 1], start=1):
+    for number, line in enumerate(yaml_lines(text)[: before_line - 1], start=1):
         match = _QUOTED_VALUE.match(line)
         if not match:
             continue
@@ -224,8 +233,8 @@ def load_yaml(path: Path) -> tuple[Any, _Reading]:
         node = _compose(text)
         return (_data(node, (), reading) if node is not None else None), reading
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        before = yaml_lines(text[: exc.position])
+        line, column = len(before), len(before[-1]) + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         reading.errors.append(ContentError(
             path, line, None,
@@ -242,7 +251,7 @@ def load_yaml(path: Path) -> tuple[Any, _Reading]:
             context += f" that started on line {start.line + 1}"
         start = exc.context_mark
         if "while parsing a flow" in context and start is not None and line and start.line + 1 < line:
-            opener = text.split("\n")[start.line][start.column:start.column + 1] or "bracket"
+            opener = yaml_lines(text)[start.line][start.column:start.column + 1] or "bracket"
             reading.errors.append(ContentError(
                 path, start.line + 1, None,
                 f"YAML syntax error: the {opener} at column {start.column + 1} is not closed on this line, so YAML read on "
