@@ -256,7 +256,7 @@ def cpd_document(review: Review, questions: list[CpdQuestion]) -> bytes:
     core.title = f"Reflection and CPD record: {title}"[:255]  # Word's limit: a longer title stopped the build
     core.subject = "Continuing professional development (CPD) reflection"
     core.author = "Care Quality Commission"
-    core.comments = f"A template for reflecting on the CQC report {title}."
+    core.comments = f"A template for reflecting on the CQC report {title}."[:255]
     core.keywords = "CPD, reflection, revalidation, safeguarding, looked after children"
     core.language = "en-GB"
     core.last_modified_by = ""
