@@ -26,6 +26,7 @@ empties the cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -53,7 +54,9 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
+    """The code as this process loaded it (hashed once: `serve` keeps running the code it started with)."""
     from importlib.metadata import PackageNotFoundError, version
 
     digest = hashlib.sha256(f"record {RECORD_VERSION}\n".encode())
@@ -67,7 +70,6 @@ def code_fingerprint() -> str:
             digest.update(f"{name}={version(name)}\n".encode())
         except PackageNotFoundError:
             digest.update(f"{name} missing\n".encode())
-    digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '').strip()}".encode())
     return digest.hexdigest()
 
 
@@ -111,6 +113,7 @@ class Fingerprints:
     code: str
     templates: str
     cpd_template: str
+    all_templates: str = ""  # every file of templates/ (for checks that concern them all)
 
     @classmethod
     def compute(cls, templates_dir: Path, cpd_template: Path) -> "Fingerprints":
@@ -119,7 +122,9 @@ class Fingerprints:
         except OSError:
             cpd = "missing"
         templates = templates_fingerprint(templates_dir, template_closure(templates_dir, CONTENT_TEMPLATE_ROOTS))
-        return cls(code_fingerprint(), templates, cpd)
+        every = templates_fingerprint(templates_dir, sorted(str(p.relative_to(templates_dir)) for p in templates_dir.rglob("*.html")))
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # the DOCX's dates
+        return cls(_sha(f"{code_fingerprint()}\nSOURCE_DATE_EPOCH={epoch}".encode()), templates, cpd, every)
 
     def review_key(self, data: bytes) -> str:
         return _sha(f"{self.code}\n{self.templates}\n{self.cpd_template}\n".encode() + data)[:40]
@@ -340,21 +345,29 @@ def build_review(job: ReviewJob) -> ReviewResult:
     """Load, check and render one review; the record is saved by the caller once the whole build is valid."""
     import time
 
-    from .template_errors import describe
-
-    from .errors import ContentErrors
+    from .inline import remembering
 
     started = time.perf_counter()
     result = ReviewResult(job.path, job.key)
+    with remembering():
+        _build_review(job, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_review(job: ReviewJob, result: ReviewResult) -> None:
+    from .errors import ContentErrors
+    from .template_errors import describe
+
     try:
         item, warnings, errors = load_checked(job.path)
         if errors or item is None:
             result.errors = errors
-            return result
+            return
         try:
             env, cpd_defaults = _environment(job.templates_dir, job.cpd_template)
         except ContentErrors:  # the CPD template is wrong: the caller reports it once
-            return result
+            return
         record = make_record(item, warnings, job, env, cpd_defaults)
         if job.web:
             infos = known_pdf_infos(record, job, AssetFingerprints(job.templates_dir))
@@ -366,12 +379,11 @@ def build_review(job: ReviewJob) -> ReviewResult:
         if message is None:
             raise
         result.problems.append(message)
-    result.seconds = time.perf_counter() - started
-    return result
 
 
 def build_web(args: tuple[ReviewJob, dict, dict]) -> ReviewResult:
     """Render the web bodies of a review whose PDFs were just rendered (its record exists)."""
+    from .inline import remembering
     from .template_errors import describe
 
     job, record, pdf_infos = args
@@ -382,7 +394,8 @@ def build_web(args: tuple[ReviewJob, dict, dict]) -> ReviewResult:
         if item is None:
             result.errors = errors
             return result
-        render_web(item, record, pdf_infos, job, env, cpd_defaults)
+        with remembering():
+            render_web(item, record, pdf_infos, job, env, cpd_defaults)
     except Exception as exc:
         message = describe(exc)
         if message is None:

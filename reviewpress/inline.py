@@ -9,6 +9,7 @@ handler, style, iframe, form or javascript:/data: URL reaches a page.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from typing import Callable
 
 import markdown
@@ -31,6 +32,25 @@ _REFERENCE = re.compile(r"\[ref ([\d,\s]+)\]")
 _NUMBER = re.compile(r"\d+\.\d+")
 _EMAIL = re.compile(r"(?<![\w.@/-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[A-Za-z])")
 _md = markdown.Markdown(extensions=[], output_format="html")
+_remembered: dict[str, Markup] | None = None
+
+
+@contextmanager
+def remembering():
+    """Within this block, each distinct source text is converted once.
+
+    A review's four outputs, for the web and for print, are built from the same texts
+    (Markdown is most of the rendering time); the conversion is a function of the
+    source text alone (links and markers are already in it). The plugin uses one block
+    per review, so nothing is shared between reviews.
+    """
+    global _remembered
+    outer = _remembered
+    _remembered = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _remembered = outer
 
 
 def anchor_id(prefix: str, number: str) -> str:
@@ -76,8 +96,12 @@ class InlineRenderer:
     def block(self, text: str) -> Markup:
         """Text that may hold several paragraphs (separated by blank lines), as <p> elements."""
         source = self._markers(self._autolink_emails(self._link_citations(text)))
-        html = _md.reset().convert(source)
-        return clean(html)
+        if _remembered is not None and source in _remembered:
+            return _remembered[source]
+        html = clean(_md.reset().convert(source))
+        if _remembered is not None:
+            _remembered[source] = html
+        return html
 
     def inline(self, text: str) -> Markup:
         """One run of text, without a wrapping <p>."""

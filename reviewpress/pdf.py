@@ -15,13 +15,22 @@ import logging
 import os
 import re
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
 
-from .pdf_forms import name_fields
+
+class _Pikepdf:
+    """pikepdf, imported on first use: a build whose PDFs all come from the cache never loads it."""
+
+    def __getattr__(self, name):
+        import pikepdf as module
+
+        globals()["pikepdf"] = module
+        return getattr(module, name)
+
+
+pikepdf = _Pikepdf()
 
 PDF_OPTIONS = dict(pdf_variant="pdf/ua-1", custom_metadata=True)
 # Bump when what render_pdf_bytes does to WeasyPrint's output changes, so cached PDFs are remade.
@@ -171,6 +180,8 @@ def render_pdf_bytes(html: str, base_url: str, forms: bool) -> bytes:
     with pikepdf.open(io.BytesIO(raw)) as pdf:
         _artifact_untagged_content(pdf)
         if forms:
+            from .pdf_forms import name_fields
+
             name_fields(pdf, html)  # /TU exactly as the labels read (WeasyPrint drops line-break spaces)
         _scope_table_headers(pdf)
         out = io.BytesIO()
@@ -324,6 +335,8 @@ def render_pdfs(jobs: list[PdfJob], templates_dir: Path, cache_dir: Path, worker
                 if progress:
                     progress(done, len(todo), key)
         else:
+            from concurrent.futures import ProcessPoolExecutor
+
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 for done, (key, error) in enumerate(pool.map(_render_job, args), 1):
                     if error:

@@ -13,6 +13,7 @@ import os
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import yaml
 from mkdocs.config import base
@@ -20,15 +21,10 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 
-from .context import OUTPUTS, docx_path, long_date, page_path, pdf_path, ordinal_date
-from .docx_export import DocxInfo, cpd_document
 from .errors import ContentError, ContentErrors
-from .inline import clean_page, plain
-from .integrity import check_review
-from .loading import SourcedReview, load_reviews
-from .model import CpdQuestion, check_cpd_questions
 from .incremental import (
     AssetFingerprints,
     BuildCache,
@@ -44,7 +40,16 @@ from .incremental import (
 from .pdf import PdfJob, cached_pdf, copy_pdf, render_pdfs
 from .search import PageDigest, SearchIndexError, build_index
 from .template_errors import check_syntax, describe as describe_template_error
-from .rendering import pdf_title, render_content, render_print_document, template_environment
+from .outputs import OUTPUTS, docx_path, page_path, pdf_path
+from .rendering import template_environment
+
+if TYPE_CHECKING:
+    from .loading import SourcedReview
+    from .model import CpdQuestion
+
+# The review models (pydantic), Markdown, WeasyPrint, pikepdf and python-docx are imported
+# only when something has to be checked or rendered: a build where every review and PDF
+# comes from the cache (incremental.py) never loads them.
 
 log = get_plugin_logger(__name__)
 
@@ -61,6 +66,7 @@ class ReviewPluginConfig(base.Config):
 
 
 def read_cpd_questions(path: Path) -> list[CpdQuestion]:
+    from .model import CpdQuestion, check_cpd_questions
     from pydantic import TypeAdapter
 
     try:
@@ -73,6 +79,9 @@ def read_cpd_questions(path: Path) -> list[CpdQuestion]:
 def load_content(reviews_dir: Path, cpd_template: Path | None = None) -> tuple[list[SourcedReview], list[str], list[CpdQuestion]]:
     """Every review validated and cross-checked, and the standard CPD questions;
     or ContentErrors listing every problem in every file, all together."""
+    from .integrity import check_review
+    from .loading import load_reviews
+
     reviews, errors = load_reviews(reviews_dir)
     warnings: list[str] = []
     for item in reviews:
@@ -144,7 +153,7 @@ def _safe_page_content(method):
         result = _reporting_template_errors(method)(self, html, page, config, files)
         if page.file.src_uri in getattr(self, "pages", {}):
             return Markup(result)
-        return clean_page(result)
+        return self._clean_page(result)
 
     return wrapper
 
@@ -174,7 +183,9 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.templates_dir = root / self.config.templates_dir
         self.pdf_cache_dir = root / self.config.cache_dir
         self.cache = BuildCache(root / self.config.build_cache_dir)
+        self.fingerprints = Fingerprints.compute(self.templates_dir, root / self.config.cpd_template)
         self.env = template_environment(self.templates_dir)
+        self.env.bytecode_cache = FileSystemBytecodeCache(self._jinja_cache("content"))
         self.summary: list[SimpleNamespace] = []
         self.warnings: list[str] = []
         self.reviews: list[dict] = []
@@ -182,6 +193,12 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.stats: dict = {}
         self.page_digest = PageDigest()
         return config
+
+    def _jinja_cache(self, which: str) -> str:
+        """Compiled templates depend on the environment's settings (in the code) and Jinja's version (in .code)."""
+        folder = self.cache.root / "jinja" / f"{which}-{self.fingerprints.code[:16]}"
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder)
 
     def on_pre_build(self, config):
         started = time.perf_counter()
@@ -217,7 +234,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         Raises PluginError listing every content problem in every file.
         """
         cpd_template = self.root / self.config.cpd_template
-        fingerprints = Fingerprints.compute(self.templates_dir, cpd_template)
+        fingerprints = self.fingerprints
         paths = sorted(self.reviews_dir.glob("*.yaml"))
         self._keys = {path: fingerprints.review_key(path.read_bytes()) for path in paths}
         records: dict[Path, dict] = {}
@@ -355,7 +372,35 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         return {"main.html", *(t for t in config.theme.static_templates if t.endswith(".html"))}
 
     def _template_problems(self, config) -> list[str]:
-        return check_syntax(self.env, self.templates_dir, skip=self._layout_templates(config))
+        return self._checked_once("content", lambda: check_syntax(self.env, self.templates_dir, skip=self._layout_templates(config)))
+
+    def _checked_once(self, part: str, check) -> list[str]:
+        """Run a template check only when a template changed since it last passed (compiling them all takes a while)."""
+        marker = self.cache.root / "checked" / f"{part}-{self.fingerprints.all_templates}"
+        if marker.exists():
+            return []
+        problems = check()
+        if not problems:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text("")
+        return problems
+
+    def _clean_page(self, html: str) -> str:
+        """A Markdown page's HTML through inline.clean_page, remembered (so a build that changes nothing loads no Markdown)."""
+        import hashlib
+
+        key = hashlib.sha256(f"{self.fingerprints.code}\n{html}".encode()).hexdigest()
+        cached = self.cache.root / "pages" / key
+        if cached.exists():
+            return Markup(cached.read_text(encoding="utf-8"))
+        from .inline import clean_page
+
+        result = clean_page(html)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{key}.{os.getpid()}")
+        tmp.write_text(str(result), encoding="utf-8")
+        os.replace(tmp, cached)
+        return result
 
     def on_env(self, env, config, files):
         """mkdocs' own templates (main.html, search.html, 404.html) autoescape too, and report their mistakes by file and line."""
@@ -369,7 +414,8 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         env.template_class = ReportingTemplate
         if env.cache is not None:
             env.cache.clear()  # templates compiled from here on are ReportingTemplates
-        if problems := check_syntax(env, self.templates_dir, only=self._layout_templates(config)):
+        env.bytecode_cache = FileSystemBytecodeCache(self._jinja_cache("site"))  # compiled templates kept between builds
+        if problems := self._checked_once("layout", lambda: check_syntax(env, self.templates_dir, only=self._layout_templates(config))):
             raise PluginError("\n".join(problems))
         return env
 

@@ -7,13 +7,15 @@ arrives already sanitised as Markup (see inline.py).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
 
-from .context import OUTPUT_BY_KEY, build_context
-from .model import CpdQuestion, Review
+from .outputs import OUTPUT_BY_KEY
+
+if TYPE_CHECKING:  # the models are loaded only when something is rendered
+    from .model import CpdQuestion, Review
 
 OUTPUT_TEMPLATES = {
     "report": "outputs/report.html",
@@ -38,6 +40,8 @@ def render_content(env: jinja2.Environment, review: Review, output_key: str, med
                    cpd_defaults: list[CpdQuestion], pdf_info: dict[str, Any] | None = None,
                    docx_info: Any | None = None) -> Markup:
     """The body of one output page, for the web ("web") or for a PDF ("print")."""
+    from .context import build_context
+
     context = build_context(review, output_key, medium, cpd_defaults, pdf_info, docx_info)
     return Markup(env.get_template(OUTPUT_TEMPLATES[output_key]).render(context))
 

@@ -1,0 +1,90 @@
+"""The build cache, checked by what a build renders (counts, never times).
+
+A scratch project with two reviews (Bedford and a copy of it under another
+slug) and its own empty cache:
+- a build after no change renders nothing (no review, no PDF);
+- editing one review renders that review again, and exactly its 4 PDFs (its title is in all
+  four), or only its full report's PDF (a paragraph of the report);
+- a change to the PDF stylesheet re-renders every PDF but no review;
+- a change to main.html (web pages only) re-renders no PDF and no review.
+The timing targets are checked by bench/run.py, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reviewpress.cli import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("cache-project")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "content", root / "content", ignore=shutil.ignore_patterns("reviews"))
+    (root / "content/reviews").mkdir()
+    source = (ROOT / "content/reviews/bedford.yaml").read_text(encoding="utf-8")
+    (root / "content/reviews/bedford.yaml").write_text(source, encoding="utf-8")
+    copy = re.sub(r"^slug: bedford$", "slug: bedford-copy", source, count=1, flags=re.M)
+    (root / "content/reviews/bedford-copy.yaml").write_text(copy, encoding="utf-8")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "reviewpress").symlink_to(ROOT / "reviewpress")  # mkdocs.yml watches it
+    return root
+
+
+def build(project: Path) -> dict:
+    stats = project / "stats.json"
+    os.environ["REVIEWPRESS_BUILD_STATS"] = str(stats)
+    try:
+        assert build_site(project / "mkdocs.yml", site_dir=project / "site", quiet=True) == 0
+    finally:
+        del os.environ["REVIEWPRESS_BUILD_STATS"]
+    return json.loads(stats.read_text())
+
+
+def test_cache_renders_only_what_changed(project: Path):
+    cold = build(project)
+    assert sorted(cold["reviews_rendered"]) == ["bedford", "bedford-copy"]
+    assert len(cold["pdfs_rendered"]) == 8
+
+    again = build(project)
+    assert again["reviews_rendered"] == [] and again["web_rendered"] == []
+    assert again["pdfs_rendered"] == []
+    assert again["search_reused"]
+    assert len(list((project / "site/reviews").rglob("*.pdf"))) == 8
+
+    review = project / "content/reviews/bedford-copy.yaml"
+    text = review.read_text(encoding="utf-8")
+    review.write_text(re.sub(r"^(title: .*)$", r"\1 (copy)", text, count=1, flags=re.M), encoding="utf-8")
+    edited = build(project)  # the title is in all four outputs
+    assert edited["reviews_rendered"] == ["bedford-copy"]
+    assert sorted(edited["pdfs_rendered"]) == [f"bedford-copy/{k}" for k in ("cpd", "recommendations", "report", "young-people")]
+    assert not edited["search_reused"]
+    assert "Bedford Borough (copy)" in (project / "site/reviews/bedford-copy/index.html").read_text(encoding="utf-8")
+
+    review.write_text(review.read_text(encoding="utf-8").replace(
+        "In total, we took into account the experiences of 93 children",
+        "In total, we took into account the experiences of 94 children", 1), encoding="utf-8")
+    paragraph = build(project)  # a paragraph of the full report only
+    assert paragraph["reviews_rendered"] == ["bedford-copy"]
+    assert paragraph["pdfs_rendered"] == ["bedford-copy/report"]
+
+    stylesheet = project / "templates/assets/css/pdf.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
+    restyled = build(project)
+    assert restyled["reviews_rendered"] == []
+    assert len(restyled["pdfs_rendered"]) == 8
+
+    layout = project / "templates/main.html"
+    layout.write_text(layout.read_text(encoding="utf-8").replace("</footer>", "</footer>\n<!-- changed -->", 1), encoding="utf-8")
+    relaid = build(project)
+    assert relaid["reviews_rendered"] == [] and relaid["pdfs_rendered"] == []
+    assert "<!-- changed -->" in (project / "site/reviews/bedford/index.html").read_text(encoding="utf-8")
