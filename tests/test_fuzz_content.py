@@ -1,0 +1,193 @@
+"""Issue 6, point 6: a property-based test. A real review file is mutated the ways
+a hurried edit or a bad paste breaks files (keys deleted, values of the wrong type,
+odd Unicode, truncation, duplicated lines, wrong indentation, bytes that are not
+UTF-8), and whatever comes out, checking either succeeds or reports clean errors
+that name the file: never a traceback. A handful of the same mutations go through
+a full build, which must leave the previous site/ exactly as it was when it fails.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewpress.cli import build_site
+from reviewpress.errors import ContentErrors
+from reviewpress.loading import yaml_lines
+from reviewpress.plugin import load_content
+
+from .content_tools import tree_hash
+from .conftest import REVIEWS_DIR, ROOT
+
+BASE = (REVIEWS_DIR / "bedford.yaml").read_text(encoding="utf-8")
+CPD_TEMPLATE = ROOT / "content" / "cpd-template.yaml"
+KEY_LINE = re.compile(r"^(\s*(?:- )?)([A-Za-z_]+):(.*)$")
+
+WRONG_VALUES = [
+    "", " 42", " -1", " 1.10", " 1e9999", " 0x1F", " .nan", " true", " no", " null", " ~", " []", " {}", " [a, b]",
+    " {a: 1}", " 2015-13-45", " 2015-05-18", " 2015-05-18 10:00:00", " '   '", " ''", ' ""', " |\n  x", " >-",
+    " &anchor x", " *anchor", " !!python/object/apply:os.system [ls]", " !!binary aGVsbG8=", " !custom x",
+    " ../../../etc/passwd", " <script>alert(1)</script>", " 'unclosed", ' "unclosed', " [unclosed", " {unclosed",
+    " a: b: c", " - item", " # only a comment", " %TAG", " @at", " `tick`", " ? complex", " - - nested",
+]
+ODD_CHARACTERS = (
+    [chr(c) for c in range(0x00, 0x20)] + ["\x7f", "\x85", "\xa0", "\u200b", "\u200d", "\u200e", "\u200f", "\u2028",
+     "\u2029", "\u202e", "\u2066", "\ufeff", "\ufffd", "\ufffe", "\uffff", "\U0001f600", "\U0001d4b3", "\u0301",
+     "\u0627", "\u4e2d", "\u00e9", "e\u0301", "ß", "\U000e0001"]
+    + list(":#'\"[]{}&*!|>%@`,-?\\") + [": ", " #", "\n", "\r\n", "\t", "  "]
+)
+
+
+def _key_lines(lines: list[str]) -> list[int]:
+    return [i for i, line in enumerate(lines) if KEY_LINE.match(line)]
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" -"))
+
+
+@st.composite
+def mutated_review(draw) -> tuple[str | bytes, list[str]]:
+    text: str | bytes = BASE
+    done: list[str] = []
+    for _ in range(draw(st.integers(1, 3))):
+        if isinstance(text, bytes):
+            break
+        lines = text.split("\n")
+        keys = _key_lines(lines) or [0]
+        op = draw(st.sampled_from(["delete key", "wrong type", "odd unicode", "truncate", "duplicate", "indentation", "bytes"]))
+        if op == "delete key":
+            i = draw(st.sampled_from(keys))
+            j = i + 1
+            while j < len(lines) and lines[j].strip() and _indent(lines[j]) > _indent(lines[i]):
+                j += 1
+            lines[i:j] = []
+        elif op == "wrong type":
+            i = draw(st.sampled_from(keys))
+            match = KEY_LINE.match(lines[i])
+            if match:
+                lines[i] = f"{match.group(1)}{match.group(2)}:{draw(st.sampled_from(WRONG_VALUES))}"
+        elif op == "odd unicode":
+            i = draw(st.integers(0, len(lines) - 1))
+            odd = draw(st.lists(st.sampled_from(ODD_CHARACTERS), min_size=1, max_size=4).map("".join)
+                       | st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=6))
+            at = draw(st.integers(0, len(lines[i])))
+            lines[i] = lines[i][:at] + odd + lines[i][at:]
+        elif op == "duplicate":
+            i = draw(st.integers(0, len(lines) - 1))
+            j = draw(st.integers(i + 1, min(len(lines), i + 12)))
+            lines[j:j] = lines[i:j]
+        elif op == "indentation":
+            i = draw(st.integers(0, len(lines) - 1))
+            lines[i] = lines[i][draw(st.integers(1, 2)):] if lines[i].startswith("  ") and draw(st.booleans()) else "  " + lines[i]
+        text = "\n".join(lines)
+        if op == "truncate":
+            text = text[: draw(st.integers(0, len(text)))]
+        elif op == "bytes":
+            raw = text.encode("utf-8")
+            at = draw(st.integers(0, len(raw)))
+            text = raw[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\x96", b"\xe2\x80", b"\xed\xa0\x80", b"\x00"])) + raw[at:]
+        done.append(op)
+    return text, done
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_bytes(content.encode("utf-8", "surrogatepass"))
+
+
+def assert_clean(errors, path: Path, content: str | bytes) -> None:
+    assert errors, "ContentErrors without any error"
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    lines = content.count(b"\n") + 1 if isinstance(content, bytes) else len(yaml_lines(content))
+    for error in errors:
+        text = str(error)
+        assert error.path in (path, CPD_TEMPLATE), text
+        assert path.name in text.split(",")[0].split(":")[0] or error.path == CPD_TEMPLATE, text
+        assert error.message and "Traceback" not in text and "errors.pydantic.dev" not in text and "<class " not in text, text
+        if error.line is not None:
+            assert 1 <= error.line <= lines, text
+
+
+def test_mutated_reviews_are_valid_or_get_clean_errors(tmp_path, capsys):
+    folder = tmp_path / "reviews"
+    folder.mkdir()
+    path = folder / "bedford.yaml"
+    tried = {"valid": 0, "errors": 0}
+    operations: dict[str, int] = {}
+
+    @settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(mutated_review())
+    def check_one(mutation):
+        content, done = mutation
+        for op in done:
+            operations[op] = operations.get(op, 0) + 1
+        _write(path, content)
+        try:
+            load_content(folder, CPD_TEMPLATE)
+        except ContentErrors as exc:
+            assert_clean(exc.errors, path, content)
+            tried["errors"] += 1
+        else:
+            tried["valid"] += 1
+
+    check_one()
+    total = tried["valid"] + tried["errors"]
+    with capsys.disabled():
+        print(f"\n  property test: {total} mutated review files checked: {tried['valid']} still valid, "
+              f"{tried['errors']} reported clean errors; mutations used: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(operations.items())))
+    assert total >= 100
+    assert tried["errors"] > 0 and tried["valid"] > 0
+
+
+@pytest.fixture(scope="module")
+def small_project(tmp_path_factory) -> Path:
+    """The project with one review (bedford), so that each full build is quick."""
+    project = tmp_path_factory.mktemp("fuzz-project")
+    for name in ("content", "templates"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "reviewpress").mkdir()
+    for review in (project / "content" / "reviews").glob("*.yaml"):
+        if review.name != "bedford.yaml":
+            review.unlink()
+    return project
+
+
+def test_full_builds_of_mutated_reviews_never_change_site_when_they_fail(small_project, capsys):
+    site = small_project / "site"
+    assert build_site(small_project / "mkdocs.yml", site_dir=site, pdfs=False, quiet=True) == 0
+    capsys.readouterr()
+    outcomes: list[str] = []
+
+    @settings(max_examples=4, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(mutated_review())
+    def build_one(mutation):
+        content, _ = mutation
+        before = tree_hash(site)
+        _write(small_project / "content" / "reviews" / "bedford.yaml", content)
+        status = build_site(small_project / "mkdocs.yml", site_dir=site, pdfs=False, quiet=True)
+        err = capsys.readouterr().err
+        assert status in (0, 1), err
+        assert "Traceback" not in err
+        if status == 1:
+            assert tree_hash(site) == before, "a failed build changed site/"
+            assert "bedford.yaml" in err and "site/ was not changed" in err, err
+        outcomes.append("built" if status == 0 else "failed cleanly")
+        assert not list(site.parent.glob(".site-building-*")), "a build left its staging folder behind"
+
+    build_one()
+    with capsys.disabled():
+        print(f"\n  full builds of mutated reviews: {len(outcomes)} ({', '.join(outcomes)})")
