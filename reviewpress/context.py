@@ -368,6 +368,7 @@ class ReviewContextBuilder:
     def young_people(self) -> SimpleNamespace:
         yp = self.review.young_people
         r = self.render
+        self.used_ids.update({"title", "words-we-use", "helplines"})  # fixed ids in outputs/young-people.html
         sections = []
         for section in yp.sections:
             points = []
@@ -381,7 +382,7 @@ class ReviewContextBuilder:
                     SimpleNamespace(label=f"“{t}”", href=self.links.to("report", self._section_anchor(t))) for t in point.sections
                 ]
                 points.append(SimpleNamespace(html=r.inline(point.text), evidence=evidence))
-            sections.append(SimpleNamespace(heading=section.heading, id=slugify(section.heading), points=points))
+            sections.append(SimpleNamespace(heading=section.heading, id=self._unique_id(slugify(section.heading)), points=points))
         return SimpleNamespace(
             written_for=yp.written_for,
             intro=[r.inline(p) for p in yp.intro],
