@@ -89,6 +89,23 @@ def page_url_path(relative: Path | str) -> str:
     return text
 
 
+STATIC_PAGES = ["", "404.html", "pages/about/", "pages/accessibility/", "search.html"]
+
+
+def review_pages() -> list[str]:
+    """The four output pages of every review in content/reviews."""
+    from reviewpress.context import OUTPUTS
+
+    from .conftest import review_slugs
+
+    return [f"reviews/{slug}/{output.path}" for slug in review_slugs() for output in OUTPUTS]
+
+
+def expected_pages() -> list[str]:
+    """Every page the site should have: tests check it equals what was built."""
+    return STATIC_PAGES + review_pages()
+
+
 def built_pages(site: Path) -> list[str]:
     return sorted(page_url_path(p.relative_to(site)) for p in site.rglob("*.html"))
 

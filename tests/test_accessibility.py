@@ -34,8 +34,6 @@ from pathlib import Path
 
 import pytest
 
-from reviewpress.context import OUTPUTS
-
 from .browser import (  # the fixtures are used by name
     ASPECTS,
     Session,
@@ -45,13 +43,13 @@ from .browser import (  # the fixtures are used by name
     audit_page,
     axe_rule_ids,
     built_pages,
+    expected_pages,
+    review_pages,
     serve_directory,
 )
-from .conftest import review_slugs
 
-STATIC_PAGES = ["", "404.html", "pages/about/", "pages/accessibility/", "search.html"]
-REVIEW_PAGES = [f"reviews/{slug}/{output.path}" for slug in review_slugs() for output in OUTPUTS]
-PAGES = STATIC_PAGES + REVIEW_PAGES
+REVIEW_PAGES = review_pages()
+PAGES = expected_pages()
 YOUNG_PEOPLE_PAGES = [p for p in REVIEW_PAGES if p.endswith("young-people/")]
 
 
@@ -77,7 +75,7 @@ def _report(path: str, problems: list[str]) -> str:
 
 
 def test_every_built_page_is_checked(built_site):
-    assert built_pages(built_site) == sorted(PAGES), "a page was added or removed: update PAGES in this test"
+    assert built_pages(built_site) == sorted(PAGES), "a page was added or removed: update expected_pages() in tests/browser.py"
 
 
 @pytest.mark.parametrize("aspect", ASPECTS)
