@@ -474,7 +474,9 @@ def _describe(error: dict, data: Any, raw: dict[Location, str], root: Any) -> tu
         options = [o.strip().strip("'") for o in ctx.get("expected", "").replace(" or ", ",").split(",") if o.strip()]
         hint = difflib.get_close_matches(str(found), options, n=1, cutoff=0.5)
         suggestion = f' Did you mean "{hint[0]}"?' if hint else ""
-        return where, f"expected {' or '.join(f'{o!r}'.replace(chr(39), chr(34)) for o in options)}, found {_found(found, raw_text)}.{suggestion}"
+        quoted = [f'"{o}"' for o in options]
+        choices = quoted[0] if len(quoted) == 1 else ("one of " if len(quoted) > 2 else "") + ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        return where, f"expected {choices}, found {_found(found, raw_text)}.{suggestion}"
     if kind in ("list_type", "model_type", "dict_type", "model_attributes_type"):
         wanted = _KIND_WORDS["list" if kind == "list_type" else "dict"]
         return where, f"expected {wanted}, found {_found(found, raw_text)} (check the indentation)"

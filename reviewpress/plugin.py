@@ -66,14 +66,19 @@ class ReviewPluginConfig(base.Config):
 
 
 def read_cpd_questions(path: Path) -> list[CpdQuestion]:
-    from .model import CpdQuestion, check_cpd_questions
-    from pydantic import TypeAdapter
+    """The standard CPD questions; a mistake in the file is reported by line and field, like a review's."""
+    from typing import Annotated
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return check_cpd_questions(TypeAdapter(list[CpdQuestion]).validate_python(data))
-    except (OSError, yaml.YAMLError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
-        raise ContentErrors([ContentError(path, None, None, f"is not a valid list of CPD questions: {exc}")]) from None
+    from pydantic import AfterValidator
+
+    from .loading import read_model
+    from .model import CpdQuestion, check_cpd_questions
+
+    questions, reading = read_model(path, Annotated[list[CpdQuestion], AfterValidator(check_cpd_questions)],
+                                    what="a list of CPD questions (- id: ..., label: ...)")
+    if reading.errors or questions is None:
+        raise ContentErrors(reading.errors or [ContentError(path, None, None, "is not a list of CPD questions")])
+    return questions
 
 
 def load_content(reviews_dir: Path, cpd_template: Path | None = None) -> tuple[list[SourcedReview], list[str], list[CpdQuestion]]:
