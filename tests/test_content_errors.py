@@ -333,3 +333,19 @@ def test_build_py_exits_non_zero_without_a_traceback(tmp_path):
     assert ok.returncode == 0, ok.stderr
     bad = subprocess.run([sys.executable, "build.py", "nonsense"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
+
+
+def test_a_mistake_in_the_cpd_template_names_file_line_and_field(tmp_path):
+    template = CPD_TEMPLATE.read_text(encoding="utf-8")
+    match = re.search(r"(?m)^  label: .*$", template)
+    line = template.count("\n", 0, match.start()) + 1
+    broken = tmp_path / "cpd-template.yaml"
+    broken.write_text(template[: match.start()] + "  lable:" + template[match.start() + len("  label:"):], encoding="utf-8")
+    folder = tmp_path / "reviews"
+    folder.mkdir()
+    _write(folder, "bedford.yaml", BEDFORD)
+    with pytest.raises(ContentErrors) as caught:
+        load_content(folder, broken)
+    (error,) = caught.value.errors
+    assert error.path == broken and error.line == line and error.field == "[0].lable"
+    assert 'Did you mean "label"?' in error.message
