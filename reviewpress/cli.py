@@ -208,6 +208,21 @@ def _print_summary(plugin, site: Path, seconds: float) -> None:
     print(f"\nTotal time {seconds:.1f} s")
 
 
+def _content_paths(config_file: Path) -> tuple[Path, Path]:
+    """The reviews folder and CPD template a project's mkdocs.yml names (so `-f other/mkdocs.yml check` checks that project)."""
+    root = Path(config_file).resolve().parent
+    options: dict = {}
+    try:
+        import yaml
+
+        for entry in (yaml.safe_load(Path(config_file).read_text(encoding="utf-8")) or {}).get("plugins", []):
+            if isinstance(entry, dict) and isinstance(entry.get("reviewpress"), dict):
+                options = entry["reviewpress"]
+    except Exception:  # unreadable, or mkdocs-only YAML tags (!ENV): the build reports mkdocs.yml's problems
+        pass
+    return root / options.get("reviews_dir", "content/reviews"), root / options.get("cpd_template", "content/cpd-template.yaml")
+
+
 def check(reviews_dir: Path = ROOT / "content/reviews", cpd_template: Path | None = ROOT / "content/cpd-template.yaml") -> int:
     from .errors import ContentErrors
     from .plugin import load_content
@@ -275,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "build":
             return build_site(args.config_file, site_dir=getattr(args, "site_dir", None), pdfs=not getattr(args, "no_pdf", False))
         if command == "check":
-            return check()
+            return check(*_content_paths(args.config_file))
         if command == "schema":
             from .schema_export import SCHEMA_PATH, write_schema
 
