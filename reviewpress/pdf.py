@@ -34,7 +34,7 @@ pikepdf = _Pikepdf()
 
 PDF_OPTIONS = dict(pdf_variant="pdf/ua-1", custom_metadata=True)
 # Bump when what render_pdf_bytes does to WeasyPrint's output changes, so cached PDFs are remade.
-POSTPROCESS_VERSION = "3"
+POSTPROCESS_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,41 @@ def _artifact_untagged_content(pdf: pikepdf.Pdf) -> None:
             parents[mcid] = None  # pikepdf writes null; the orphaned elements are then dropped on save
 
 
+def _definition_list_items(pdf: pikepdf.Pdf) -> None:
+    """Make each term and its definitions one list item: L > LI > (Lbl, LBody).
+
+    A <dl> whose terms and definitions are grouped in <div>s (as HTML allows)
+    comes out of WeasyPrint as L > Div > (LI > LBody, LI > LBody), and PDF/UA
+    allows only LI (and L, Caption) in an L. The Div becomes the LI, the term's
+    LBody its Lbl, and each definition's LBody stays an LBody. Marked content is
+    untouched: only elements are renamed and moved.
+    """
+    for element in _struct_elements(pdf.Root.StructTreeRoot):
+        if element.get("/S") != pikepdf.Name.L or not isinstance(element.get("/K"), pikepdf.Array):
+            continue
+        for group in element.K:
+            if not isinstance(group, pikepdf.Dictionary) or group.get("/S") != pikepdf.Name.Div:
+                continue
+            items = list(group.K) if isinstance(group.get("/K"), pikepdf.Array) else []
+            bodies = []
+            for item in items:
+                kids = item.get("/K") if isinstance(item, pikepdf.Dictionary) else None
+                kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+                if item.get("/S") != pikepdf.Name.LI or len(kids) != 1 or not isinstance(kids[0], pikepdf.Dictionary) \
+                        or kids[0].get("/S") != pikepdf.Name.LBody:
+                    bodies = []
+                    break
+                bodies.append(kids[0])
+            if not bodies:
+                continue
+            if len(bodies) > 1:  # a term and its definitions (a group split over two pages leaves one part in each)
+                bodies[0].S = pikepdf.Name.Lbl
+            for body in bodies:
+                body.P = group
+            group.S = pikepdf.Name.LI
+            group.K = pikepdf.Array(bodies)
+
+
 def _scope_table_headers(pdf: pikepdf.Pdf) -> None:
     """Give every TH a /Scope attribute (Column in a header row, Row beside data cells).
 
@@ -184,6 +219,7 @@ def render_pdf_bytes(html: str, base_url: str, forms: bool) -> bytes:
 
             name_fields(pdf, html)  # /TU exactly as the labels read (WeasyPrint drops line-break spaces)
         _scope_table_headers(pdf)
+        _definition_list_items(pdf)
         out = io.BytesIO()
         # Fixed /ID and no timestamps keep builds byte-identical (reproducible).
         pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)

@@ -7,10 +7,14 @@ address these?". Here every field's /TU is set again from the HTML: the text
 of the <label for> of the input or textarea with that name, with its
 whitespace collapsed, exactly as the label reads.
 
-WeasyPrint's checkboxes also lack the default appearance (/DA) and caption
-(/MK /CA) that viewers which redraw fields themselves (poppler: Evince,
-Okular; the file asks for it with /NeedAppearances) need to draw the tick:
-they get the ones Acrobat writes, a ZapfDingbats check mark.
+WeasyPrint asks viewers to redraw every field (/NeedAppearances), and those
+that do (poppler: Evince, Okular) cannot draw its checkboxes' tick, which
+needs a default appearance font. A ZapfDingbats tick would do, but PDF/UA
+wants every font embedded, and ZapfDingbats cannot be. So the checkboxes get
+an empty "Off" appearance beside WeasyPrint's drawn tick ("on", a path: no
+font), and /NeedAppearances goes: viewers draw what the file holds (the empty
+text fields need nothing until someone types in them, when every viewer makes
+their appearance itself).
 
 Cached PDFs are keyed on pdf.POSTPROCESS_VERSION, not on this code: bump it
 when what these functions write changes.
@@ -79,21 +83,8 @@ def name_fields(pdf: pikepdf.Pdf, html: str) -> None:
 
 
 def _checkbox_appearance(pdf: pikepdf.Pdf, acroform: pikepdf.Dictionary, field: pikepdf.Dictionary) -> None:
-    resources = acroform.get("/DR")
-    if resources is None:
-        return
-    fonts = resources.get("/Font")
-    if fonts is None:
-        resources.Font = fonts = pikepdf.Dictionary()
-    if "/ZaDb" not in fonts:
-        fonts.ZaDb = pdf.make_indirect(
-            pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.ZapfDingbats)
-        )
-    field.DA = pikepdf.String("/ZaDb 0 Tf 0 g")
-    characteristics = field.get("/MK")
-    if characteristics is None:
-        field.MK = characteristics = pikepdf.Dictionary()
-    characteristics.CA = pikepdf.String("4")  # ZapfDingbats: a check mark
+    if "/NeedAppearances" in acroform:
+        del acroform["/NeedAppearances"]
     normal = field.get("/AP", {}).get("/N")
     if isinstance(normal, pikepdf.Dictionary) and "/Off" not in normal:
         rect = [float(x) for x in field.Rect]
