@@ -325,6 +325,8 @@ class ReviewContextBuilder:
             ),
             "output": self.output,
             "medium": self.medium,
+            # The accessibility statement's "other formats" section, relative to this web page.
+            "other_formats_href": ("../" * (3 if self.output.path else 2)) + "pages/accessibility/#other-formats",
             "link": self.links.to,
             "metadata_rows": self.metadata_rows(),
             "sections": sections,
