@@ -51,8 +51,14 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" -"))
 
 
+TEXT_LINE = re.compile(r"^(\s*(?:- )?(?:p|text|title|heading|lead_in|meaning|term|label):) [A-Za-z(].*[^:\s]$")
+PRINTABLE = st.characters(whitelist_categories=("L", "M", "N", "Zs", "Sm", "Sc", "So", "Pd", "Ps", "Pe", "Pi", "Pf"),
+                          blacklist_characters="\x85\xa0\u1680\u2028\u2029\u3000")
+OPERATIONS = ["delete key", "wrong type", "odd unicode", "unicode in text", "truncate", "duplicate", "indentation", "bytes"]
+
+
 @st.composite
-def mutated_review(draw) -> tuple[str | bytes, list[str]]:
+def mutated_review(draw, operations: tuple[str, ...] = tuple(OPERATIONS)) -> tuple[str | bytes, list[str]]:
     text: str | bytes = BASE
     done: list[str] = []
     for _ in range(draw(st.integers(1, 3))):
@@ -60,8 +66,12 @@ def mutated_review(draw) -> tuple[str | bytes, list[str]]:
             break
         lines = text.split("\n")
         keys = _key_lines(lines) or [0]
-        op = draw(st.sampled_from(["delete key", "wrong type", "odd unicode", "truncate", "duplicate", "indentation", "bytes"]))
-        if op == "delete key":
+        op = draw(st.sampled_from(operations))
+        if op == "unicode in text":
+            texts = [i for i, line in enumerate(lines) if TEXT_LINE.match(line)] or [0]
+            i = draw(st.sampled_from(texts))
+            lines[i] += " " + draw(st.text(PRINTABLE, min_size=1, max_size=12)).strip() + "."
+        elif op == "delete key":
             i = draw(st.sampled_from(keys))
             j = i + 1
             while j < len(lines) and lines[j].strip() and _indent(lines[j]) > _indent(lines[i]):
@@ -172,8 +182,16 @@ def test_full_builds_of_mutated_reviews_never_change_site_when_they_fail(small_p
     capsys.readouterr()
     outcomes: list[str] = []
 
-    @settings(max_examples=4, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=3, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(mutated_review())
+    def build_broken(mutation):
+        build_one(mutation)
+
+    @settings(max_examples=2, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(mutated_review(operations=("unicode in text",)))
+    def build_odd_text(mutation):
+        build_one(mutation)
+
     def build_one(mutation):
         content, _ = mutation
         before = tree_hash(site)
@@ -188,6 +206,7 @@ def test_full_builds_of_mutated_reviews_never_change_site_when_they_fail(small_p
         outcomes.append("built" if status == 0 else "failed cleanly")
         assert not list(site.parent.glob(".site-building-*")), "a build left its staging folder behind"
 
-    build_one()
+    build_broken()
+    build_odd_text()
     with capsys.disabled():
         print(f"\n  full builds of mutated reviews: {len(outcomes)} ({', '.join(outcomes)})")
