@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 
 from reviewpress.cli import build_site
+
+# One browser and one local server for the whole session, shared by every browser test
+# (Playwright's sync API cannot run two sessions at once).
+from .browser import browser_session, chromium_browser, site_server  # noqa: F401,E402
 from reviewpress.loading import read_reviews
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -34,12 +34,9 @@ from pathlib import Path
 
 import pytest
 
-from .browser import (  # the fixtures are used by name
+from .browser import (  # the browser fixtures come from conftest.py, one per session
     ASPECTS,
     Session,
-    browser_session,  # noqa: F401
-    chromium_browser,  # noqa: F401
-    site_server,  # noqa: F401
     audit_page,
     axe_rule_ids,
     built_pages,

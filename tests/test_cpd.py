@@ -4,14 +4,11 @@ professional would notice if any of them broke."""
 
 from __future__ import annotations
 
-import functools
 from html import unescape
-import http.server
 import io
 import re
 import shutil
 import subprocess
-import threading
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -386,34 +383,16 @@ def test_report_pages_offer_the_three_formats_with_their_sizes(built_site, slug,
 
 # --- the web form in a browser -------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
-def served_site(built_site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+@pytest.fixture
+def served_site(site_server):
+    return site_server
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        try:
-            yield browser
-        finally:
-            browser.close()
+@pytest.fixture
+def chromium(chromium_browser):
+    return chromium_browser
 
 
 def test_web_form_keeps_answers_on_this_device_only_and_can_clear_them(chromium, served_site):
