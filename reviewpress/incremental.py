@@ -206,6 +206,7 @@ class ReviewJob:
     cache_root: Path
     pdf_cache_dir: Path | None  # None: PDFs are off, the web pages link to none
     web: bool = True  # render the web bodies now if the PDFs they describe are known
+    light: bool = False  # serve: the web bodies only, without PDF or Word links; a "partial" record, never saved
 
 
 @dataclass
@@ -264,7 +265,7 @@ def load_checked(path: Path):
     return (None if errors else item), warnings, errors
 
 
-def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults) -> dict:
+def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, light: bool = False) -> dict:
     from .context import OUTPUTS
     from .docx_export import cpd_document
     from .inline import plain
@@ -274,7 +275,7 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults) ->
 
     review = item.review
     cache = BuildCache(job.cache_root)
-    docx = cpd_document(review, review.cpd_questions or cpd_defaults)
+    docx = None if light else cpd_document(review, review.cpd_questions or cpd_defaults)
     record = {
         "slug": review.slug,
         "file": item.path.name,
@@ -283,11 +284,13 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults) ->
         "home": home_entry(review),
         "content_date": _content_date([review]),
         "titles": {o.key: pdf_title(review, o.key) for o in OUTPUTS},
-        "docx": {"sha": cache.put(docx), "size": len(docx)},
+        "docx": None if docx is None else {"sha": cache.put(docx), "size": len(docx)},
         "print": {},
         "web": {},
     }
-    if job.pdf_cache_dir is not None:
+    if light:
+        record["partial"] = True
+    elif job.pdf_cache_dir is not None:
         for output in OUTPUTS:
             html = render_print_document(env, review, output.key, cpd_defaults)
             record["print"][output.key] = {"sha": cache.put(html), "refs": referenced_files(html), "forms": output.key == "cpd"}
@@ -301,12 +304,13 @@ def render_web(item, record: dict, pdf_infos: dict, job: ReviewJob, env, cpd_def
     from .rendering import render_content
 
     cache = BuildCache(job.cache_root)
-    docx_info = DocxInfo(record["docx"]["size"])
+    docx_size = record["docx"]["size"] if record["docx"] else None
+    docx_info = None if docx_size is None else DocxInfo(docx_size)
     bodies = {
         o.key: cache.put(str(render_content(env, item.review, o.key, "web", cpd_defaults, pdf_infos, docx_info)))
         for o in OUTPUTS
     }
-    record["web"][pdf_signature(pdf_infos, record["docx"]["size"])] = bodies
+    record["web"][pdf_signature(pdf_infos, docx_size)] = bodies
 
 
 def known_pdf_infos(record: dict, job: ReviewJob, assets: "AssetFingerprints") -> dict | None:
@@ -368,8 +372,12 @@ def _build_review(job: ReviewJob, result: ReviewResult) -> None:
             env, cpd_defaults = _environment(job.templates_dir, job.cpd_template)
         except ContentErrors:  # the CPD template is wrong: the caller reports it once
             return
-        record = make_record(item, warnings, job, env, cpd_defaults)
-        if job.web:
+        record = make_record(item, warnings, job, env, cpd_defaults, light=job.light)
+        if job.light:
+            from .outputs import OUTPUTS
+
+            render_web(item, record, {o.key: None for o in OUTPUTS}, job, env, cpd_defaults)
+        elif job.web:
             infos = known_pdf_infos(record, job, AssetFingerprints(job.templates_dir))
             if infos is not None:
                 render_web(item, record, infos, job, env, cpd_defaults)
@@ -404,14 +412,43 @@ def build_web(args: tuple[ReviewJob, dict, dict]) -> ReviewResult:
     return result
 
 
-def warm_up() -> None:
-    """Load what checking a review needs (textstat's pronouncing dictionary, a few seconds) before forking workers."""
+def warm_up(everything: bool = False) -> None:
+    """Load what checking a review needs (textstat's pronouncing dictionary, a few seconds) before forking workers;
+    with everything, what rendering needs too (serve does it while waiting for the first save)."""
     try:
         import textstat
 
         textstat.syllable_count("warm")
+        if everything:
+            from . import context, docx_export, integrity, loading, readability, rendering  # noqa: F401
     except Exception:
         pass
+
+
+# How worker processes start. A build is one thread, so "fork" (workers start at once, with
+# everything already imported); `serve` runs threads (the web server, PDFs in the background),
+# and forking a process while another thread holds a lock (importing a module, say) can leave
+# the child waiting forever, so the plugin switches to "spawn" there.
+START_METHOD = "fork"
+# serve renders PDFs behind the pages: its workers yield the processor to the next rebuild.
+WORKER_NICENESS = 0
+
+
+def _lower_priority(niceness: int) -> None:
+    try:
+        os.nice(niceness)
+    except OSError:
+        pass
+
+
+def process_pool(workers: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = START_METHOD if START_METHOD in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_lower_priority if WORKER_NICENESS else None,
+                               initargs=(WORKER_NICENESS,) if WORKER_NICENESS else ())
 
 
 def run_jobs(function, jobs: list, workers: int | None = None):
@@ -420,9 +457,5 @@ def run_jobs(function, jobs: list, workers: int | None = None):
     if len(jobs) < 3 or workers == 1:
         yield from map(function, jobs)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    with process_pool(min(workers, len(jobs))) as pool:
         yield from pool.map(function, jobs, chunksize=1)

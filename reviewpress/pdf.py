@@ -371,9 +371,9 @@ def render_pdfs(jobs: list[PdfJob], templates_dir: Path, cache_dir: Path, worker
                 if progress:
                     progress(done, len(todo), key)
         else:
-            from concurrent.futures import ProcessPoolExecutor
+            from .incremental import process_pool
 
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with process_pool(workers) as pool:
                 for done, (key, error) in enumerate(pool.map(_render_job, args), 1):
                     if error:
                         errors[key] = error

@@ -38,7 +38,7 @@ from .incremental import (
     warm_up,
 )
 from .pdf import PdfJob, cached_pdf, copy_pdf, render_pdfs
-from .search import PageDigest, SearchIndexError, build_index
+from .search import PageDigest, SearchIndexError, build_index, cached_index, ensure_index, install_index
 from .template_errors import check_syntax, describe as describe_template_error
 from .outputs import OUTPUTS, docx_path, page_path, pdf_path
 from .rendering import template_environment
@@ -130,6 +130,10 @@ def _content_date(reviews) -> str | None:
     return max(dates).isoformat() if dates else None
 
 
+def _docx_size(record: dict) -> int | None:
+    return record["docx"]["size"] if record["docx"] else None
+
+
 def _reporting_template_errors(method):
     """A mistake in a template stops the build with its template's file and line, not a traceback."""
 
@@ -165,9 +169,18 @@ def _safe_page_content(method):
 
 class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
     def on_startup(self, command, dirty):
-        self.command = command  # "serve": PDFs follow the pages (see _start_pdfs_in_background)
+        self.command = command  # "serve": PDFs and the search index follow the pages (see _start_pdfs_in_background)
         self.server = None
         self.background = None
+        self._last_index = None
+        if command == "serve":
+            import threading
+
+            from . import incremental
+
+            incremental.START_METHOD = "spawn"  # threads from here on: see incremental.START_METHOD
+            incremental.WORKER_NICENESS = 10  # background PDFs give way to rebuilds
+            threading.Thread(target=warm_up, kwargs={"everything": True}, name="warm-up", daemon=True).start()
 
     def on_serve(self, server, config, builder):
         self.server = server
@@ -196,7 +209,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.reviews: list[dict] = []
         self.rendered_pdfs = 0
         self.stats: dict = {}
-        self.page_digest = PageDigest()
+        self.page_digest = PageDigest(keep_html=getattr(self, "command", "build") == "serve")
         return config
 
     def _jinja_cache(self, which: str) -> str:
@@ -221,17 +234,19 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.pdf_infos = {}
         pending = self._render_pdfs() if self.config.pdfs else []
         changed = self._render_web_bodies() | {p for p in stale_paths if p in records}
+        partial = [path for path in changed if records[path].get("partial")]
         for path in changed:
-            self.cache.save_record(self._keys[path], records[path])
-        if pending:
-            self._start_pdfs_in_background(pending)
+            if path not in partial:
+                self.cache.save_record(self._keys[path], records[path])
+        if pending or partial:
+            self._start_pdfs_in_background(pending, partial)
         self.stats["prepare_seconds"] = time.perf_counter() - started
         log.info(f"Checked {len(self.reviews)} reviews ({len(self.stats['reviews_rendered'])} changed) "
                  f"and prepared PDFs in {time.perf_counter() - started:.1f} s")
 
-    def _job(self, path: Path) -> ReviewJob:
+    def _job(self, path: Path, light: bool = False) -> ReviewJob:
         return ReviewJob(path, self._keys[path], self.templates_dir, self.root / self.config.cpd_template,
-                         self.cache.root, self.pdf_cache_dir if self.config.pdfs else None)
+                         self.cache.root, self.pdf_cache_dir if self.config.pdfs else None, light=light)
 
     def _review_records(self) -> tuple[dict[Path, dict], list[str], list[Path]]:
         """Every review's record: from the cache when its key is unchanged, else loaded, checked and rendered.
@@ -259,7 +274,10 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                 errors += exc.errors  # the reviews are still checked, so every problem is reported at once
             if len(stale) > 2:
                 warm_up()  # load what every worker needs once, before they fork
-            for result in run_jobs(build_review, [self._job(path) for path in stale]):
+            # serve, after its first build: a save shows quickest if only the web pages are made now;
+            # print HTML, DOCX and PDFs follow in the background (_start_pdfs_in_background).
+            light = getattr(self, "command", "build") == "serve" and getattr(self, "_served_once", False)
+            for result in run_jobs(build_review, [self._job(path, light) for path in stale]):
                 errors += result.errors
                 problems += result.problems
                 if result.record is not None:
@@ -327,24 +345,38 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.stats["pdf_seconds"] = time.perf_counter() - started
         return []
 
-    def _start_pdfs_in_background(self, jobs: list[PdfJob]) -> None:
-        """serve: render the PDFs that are not in the cache after the pages are shown, then
-        rebuild (the pages then link to them, and the browser reloads). Until then the pages
-        of the reviews concerned show no PDF links."""
+    def _start_pdfs_in_background(self, jobs: list[PdfJob], partial: list[Path] = ()) -> None:
+        """serve: after the pages are shown, make the reviews' print HTML and DOCX where only
+        their web pages were made (partial), render the PDFs not in the cache, then rebuild
+        (the pages then link to them, and the browser reloads). Until then the pages of the
+        reviews concerned show no PDF or Word links."""
         import threading
 
         if self.background is not None and self.background.is_alive():
             return  # the running one triggers a rebuild when done, which starts the rest
         trigger = self._pdf_trigger()
+        full_jobs = [self._job(path) for path in partial]
+        assets = AssetFingerprints(self.templates_dir)
 
         def work() -> None:
-            infos, errors, rendered = render_pdfs(jobs, self.templates_dir, self.pdf_cache_dir)
+            todo = list(jobs)
+            for result in map(build_review, full_jobs):
+                if result.record is None:
+                    log.error("\n".join(result.problems) or ContentErrors(result.errors).report())
+                    continue
+                self.cache.save_record(result.key, result.record)
+                for key, spec in result.record["print"].items():
+                    job = PdfJob(f"{result.record['slug']}/{key}", self.cache.get_text(spec["sha"]), spec["forms"], assets.pdf_key(spec))
+                    if cached_pdf(self.pdf_cache_dir, job.cache_key) is None:
+                        todo.append(job)
+            infos, errors, rendered = render_pdfs(todo, self.templates_dir, self.pdf_cache_dir) if todo else ({}, {}, 0)
             for key, message in errors.items():
                 log.error(f"PDF rendering failed: {key}: {message}")
             log.info(f"{rendered - len(errors)} PDFs ready; reloading")
             trigger.write_text(str(time.time()))  # watched: mkdocs rebuilds, this time with the PDFs
 
-        log.info(f"{len(jobs)} PDFs are being rendered in the background; the pages will reload when they are ready")
+        log.info(f"{len(jobs)} PDFs {f'and {len(partial)} reviews ' if partial else ''}are being rendered in the background; "
+                 "the pages will reload when they are ready")
         self.background = threading.Thread(target=work, name="pdfs", daemon=True)
         self.background.start()
 
@@ -355,7 +387,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         todo = []
         for path, record in zip(self._paths, self.reviews):
             infos = self._infos_for(record)
-            bodies = record["web"].get(pdf_signature(infos, record["docx"]["size"]))
+            bodies = record["web"].get(pdf_signature(infos, _docx_size(record)))
             if bodies is None or not all(self.cache.has(sha) for sha in bodies.values()):
                 todo.append((self._job(path), record, infos))
         changed = set()
@@ -475,7 +507,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
             page.meta["young_people"] = True
         if output.key == "cpd":
             page.meta["scripts"] = ["assets/js/cpd-form.js"] if (self.templates_dir / "assets/js/cpd-form.js").exists() else []
-        bodies = record["web"][pdf_signature(self._infos_for(record), record["docx"]["size"])]
+        bodies = record["web"][pdf_signature(self._infos_for(record), _docx_size(record))]
         return self.cache.get_text(bodies[output.key])
 
     def _home_entries(self) -> list[SimpleNamespace]:
@@ -495,7 +527,8 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         site = Path(config.site_dir)
         self.summary = []
         for record in self.reviews:
-            link_or_copy(self.cache.blob_path(record["docx"]["sha"]), site / docx_path(record["slug"]))
+            if record["docx"]:
+                link_or_copy(self.cache.blob_path(record["docx"]["sha"]), site / docx_path(record["slug"]))
             for output in OUTPUTS:
                 info = self.pdf_infos.get(f"{record['slug']}/{output.key}")
                 if info is None:
@@ -503,6 +536,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                 copy_pdf(info, site / pdf_path(record["slug"], output))
                 self.summary.append(SimpleNamespace(slug=record["slug"], output=output, pdf=info))
         self._index_search(config)
+        self._served_once = True
         self._write_stats()
 
     def _write_stats(self) -> None:
@@ -511,6 +545,26 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         if target:
             Path(target).write_text(json.dumps(self.stats, indent=1))
 
+    def _index_search_in_background(self, site: Path, cache_dir: Path) -> None:
+        """serve: the previous index now (searching finds the last version of the changed pages), the new one when Pagefind is done."""
+        import threading
+
+        install_index(self._last_index, site)
+        pages = self.page_digest
+
+        def work() -> None:
+            try:
+                cached, _ = ensure_index(cache_dir, pages)
+            except SearchIndexError as exc:
+                log.error(f"Search index: {exc}")
+                return
+            self._last_index = cached
+            if site.is_dir():  # still the served folder (mkdocs serve builds into the same one)
+                install_index(cached, site)
+            log.info("Search index updated")
+
+        threading.Thread(target=work, name="search-index", daemon=True).start()
+
     def on_post_page(self, output, page, config):
         self.page_digest.add(page.url, output)
         return output
@@ -518,10 +572,15 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
     def _index_search(self, config) -> None:
         if not self.config.search:
             return
+        cache_dir = self.root / self.config.search_cache_dir
+        if getattr(self, "command", "build") == "serve" and self._last_index is not None and not cached_index(cache_dir, self.page_digest):
+            self._index_search_in_background(Path(config.site_dir), cache_dir)
+            return
         try:
-            reused, seconds = build_index(Path(config.site_dir), self.root / self.config.search_cache_dir, self.page_digest)
+            reused, seconds = build_index(Path(config.site_dir), cache_dir, self.page_digest)
         except SearchIndexError as exc:
             raise PluginError(f"Search index: {exc}") from None
+        self._last_index = cached_index(cache_dir, self.page_digest)
         self.stats["search_seconds"] = seconds
         self.stats["search_reused"] = reused
         log.info(f"Search index {'reused' if reused else 'built'} in {seconds:.1f} s")

@@ -77,12 +77,15 @@ def page_sections(url: str, page_html: str) -> list[tuple[str, str, str]]:
     return [(u, t, h) for u, t, h in sections if _text(h)]
 
 
-def write_records(site_dir: Path, urls: list[str], target: Path) -> int:
+def write_records(site_dir: Path | None, pages: "PageDigest", target: Path) -> int:
     """One small HTML file per section of every page, for Pagefind to index. Returns how many."""
     count = 0
-    for url in urls:
-        path = site_dir / (url + "index.html" if url == "" or url.endswith("/") else url)
-        page_html = path.read_text(encoding="utf-8")
+    for url in pages.urls:
+        if pages.html is not None:
+            page_html = pages.html[url]
+        else:
+            path = site_dir / (url + "index.html" if url == "" or url.endswith("/") else url)
+            page_html = path.read_text(encoding="utf-8")
         h1 = _H1.search(page_html)
         page_title = _text(h1.group(1)) if h1 else url
         for n, (record_url, title, section) in enumerate(page_sections(url, page_html)):
@@ -102,12 +105,15 @@ def write_records(site_dir: Path, urls: list[str], target: Path) -> int:
 class PageDigest:
     """A digest of every indexed page's final HTML, fed as mkdocs writes them."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_html: bool = False) -> None:
         self._pages: dict[str, str] = {}
+        self.html: dict[str, str] | None = {} if keep_html else None  # serve indexes after the site moved on
 
     def add(self, url: str, html: str) -> None:
         if is_indexed(url):
             self._pages[url] = hashlib.sha1(html.encode("utf-8")).hexdigest()
+            if self.html is not None:
+                self.html[url] = html
 
     @property
     def urls(self) -> list[str]:
@@ -161,6 +167,18 @@ def _link_tree(source: Path, target: Path) -> None:
 def build_index(site_dir: Path, cache_dir: Path, pages: PageDigest) -> tuple[bool, float]:
     """Put the search index of the pages into site_dir/pagefind/. Returns (reused from the cache, seconds)."""
     started = time.perf_counter()
+    cached, reused = ensure_index(cache_dir, pages, site_dir)
+    install_index(cached, site_dir)
+    return reused, time.perf_counter() - started
+
+
+def cached_index(cache_dir: Path, pages: PageDigest) -> Path | None:
+    cached = cache_dir / pages.hexdigest()
+    return cached if cached.is_dir() else None
+
+
+def ensure_index(cache_dir: Path, pages: PageDigest, site_dir: Path | None = None) -> tuple[Path, bool]:
+    """The cached index of these pages, made if missing. Returns (its folder, whether it was there)."""
     digest = pages.hexdigest()
     cached = cache_dir / digest
     reused = cached.is_dir()
@@ -170,7 +188,7 @@ def build_index(site_dir: Path, cache_dir: Path, pages: PageDigest) -> tuple[boo
         shutil.rmtree(scratch, ignore_errors=True)
         try:
             (scratch / "records").mkdir(parents=True)
-            write_records(site_dir, pages.urls, scratch / "records")
+            write_records(site_dir, pages, scratch / "records")
             _run_pagefind(scratch / "records", scratch / "index")
             try:
                 os.replace(scratch / "index", cached)
@@ -178,7 +196,16 @@ def build_index(site_dir: Path, cache_dir: Path, pages: PageDigest) -> tuple[boo
                 pass
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+    return cached, reused
+
+
+def install_index(cached: Path, site_dir: Path) -> None:
+    """Link a cached index into the site (replacing the one there, in one rename)."""
     target = site_dir / OUTPUT_DIR
-    shutil.rmtree(target, ignore_errors=True)
-    _link_tree(cached, target)
-    return reused, time.perf_counter() - started
+    fresh = site_dir / f".{OUTPUT_DIR}-{os.getpid()}-{time.monotonic_ns()}"
+    _link_tree(cached, fresh)
+    old = site_dir / f".{OUTPUT_DIR}-old-{time.monotonic_ns()}"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(fresh, target)
+    shutil.rmtree(old, ignore_errors=True)
