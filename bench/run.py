@@ -189,7 +189,7 @@ def print_documents(project: Path, folder: Path) -> list[tuple[Path, bool]]:
     folder.mkdir(parents=True, exist_ok=True)
     documents = []
     for review in sorted((project / "content/reviews").glob("*.yaml")):
-        record = cache.record(fingerprints.review_key(review.read_bytes()))
+        record = cache.record(fingerprints.review_key(review.read_bytes(), review.name))
         assert record is not None, f"{review.name}: no record in the build cache"
         for key, spec in record["print"].items():
             target = folder / f"{record['slug']}-{key}.html"

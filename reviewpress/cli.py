@@ -199,7 +199,8 @@ def _print_failure(collector: _Collect, exc: BaseException) -> None:
 
 
 def _print_summary(plugin, site: Path, seconds: float) -> None:
-    print(f"\nBuilt {site} ({len(plugin.reviews)} reviews, {plugin.rendered_pdfs} PDFs rendered, "
+    changed = len(plugin.stats.get("reviews_rendered", [])) if getattr(plugin, "stats", None) else len(plugin.reviews)
+    print(f"\nBuilt {site} ({len(plugin.reviews)} reviews, {changed} read and rendered again; {plugin.rendered_pdfs} PDFs rendered, "
           f"{len(plugin.summary) - plugin.rendered_pdfs} reused from the cache)\n")
     width = max((len(f"{s.slug} / {s.output.name}") for s in plugin.summary), default=10)
     for s in plugin.summary:

@@ -1,7 +1,7 @@
 """Incremental builds: each review's outputs are cached under a key of everything they depend on.
 
 A review's key is a hash of
-  - its YAML file's bytes and the CPD template's bytes,
+  - its YAML file's name and bytes, and the CPD template's bytes,
   - the code that reads, checks and renders it (reviewpress/*.py, not the importer or the CLI),
     the versions of the libraries that shape its output, and SOURCE_DATE_EPOCH (DOCX dates),
   - the templates its content is rendered with: templates/outputs/*.html, templates/pdf/layout.html
@@ -126,8 +126,9 @@ class Fingerprints:
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # the DOCX's dates
         return cls(_sha(f"{code_fingerprint()}\nSOURCE_DATE_EPOCH={epoch}".encode()), templates, cpd, every)
 
-    def review_key(self, data: bytes) -> str:
-        return _sha(f"{self.code}\n{self.templates}\n{self.cpd_template}\n".encode() + data)[:40]
+    def review_key(self, data: bytes, name: str = "") -> str:
+        """name: the file's name, which warnings and errors quote."""
+        return _sha(f"{self.code}\n{self.templates}\n{self.cpd_template}\n{name}\n".encode() + data)[:40]
 
 
 class BuildCache:

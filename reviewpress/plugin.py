@@ -256,7 +256,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         cpd_template = self.root / self.config.cpd_template
         fingerprints = self.fingerprints
         paths = sorted(self.reviews_dir.glob("*.yaml"))
-        self._keys = {path: fingerprints.review_key(path.read_bytes()) for path in paths}
+        self._keys = {path: fingerprints.review_key(path.read_bytes(), path.name) for path in paths}
         records: dict[Path, dict] = {}
         stale = []
         for path in paths:
