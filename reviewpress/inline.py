@@ -33,6 +33,10 @@ _NUMBER = re.compile(r"\d+\.\d+")
 _EMAIL = re.compile(r"(?<![\w.@/-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[A-Za-z])")
 _md = markdown.Markdown(extensions=[], output_format="html")
 _remembered: dict[str, Markup] | None = None
+# Text Markdown would only wrap in <p>: one line, none of the characters Markdown or HTML give a
+# meaning to, no leading or trailing space, not starting like a list, quote or heading. Most
+# paragraphs are like this; they skip Markdown (the same HTML, tests/test_inline_plain.py).
+_PLAIN = re.compile(r"(?![\s\d+=>-])[^\n\r\t\\`*_\[\]<>&!#\x02\x03]*(?<=\S)\Z")
 
 
 @contextmanager
@@ -98,7 +102,7 @@ class InlineRenderer:
         source = self._markers(self._autolink_emails(self._link_citations(text)))
         if _remembered is not None and source in _remembered:
             return _remembered[source]
-        html = clean(_md.reset().convert(source))
+        html = clean(f"<p>{source}</p>" if _PLAIN.match(source) else _md.reset().convert(source))
         if _remembered is not None:
             _remembered[source] = html
         return html
