@@ -449,6 +449,15 @@ _OVERFLOW_JS = "(sideways) => {" + _HELPERS_JS + r"""
       offenders.push(describe(el) + ` (right edge at ${Math.round(r.right)} px)`);
     }
     if (offenders.length) problems.push(`content reaches past the ${width} px viewport: ${offenders.slice(0, 5).join('; ')}`);
+    // WCAG lets a data table scroll on its own, but a table of two or three columns can fit, and a
+    // scroll bar that phones hide makes its text look cut off.
+    for (const el of document.body.querySelectorAll('*')) {
+      const s = getComputedStyle(el);
+      if (!['auto', 'scroll'].includes(s.overflowX) || el.scrollWidth <= el.clientWidth + 1 || isHidden(el)) continue;
+      const table = el.querySelector('table');
+      const columns = table ? Math.max(...[...table.rows].map(r => [...r.cells].reduce((n, c) => n + c.colSpan, 0))) : 0;
+      if (!table || columns <= 3) problems.push(`${describe(el)} must be scrolled sideways (${el.scrollWidth} px of content in ${el.clientWidth} px)${table ? `, though its table has only ${columns} columns` : ''}`);
+    }
   }
   // Text cut off by a box that hides its overflow.
   for (const el of document.body.querySelectorAll('*')) {
@@ -601,7 +610,7 @@ MAX_LINE_CHARACTERS = 70
 
 _SPACING_JS = r"""(selector) => {
   const problems = [];
-  const blocks = [...document.querySelectorAll(selector)].filter(el => !el.closest('nav'));
+  const blocks = [...document.querySelectorAll(selector)].filter(el => !el.closest('nav, .page-intro'));
   for (const el of blocks) {
     const s = getComputedStyle(el);
     const size = parseFloat(s.fontSize);
