@@ -36,6 +36,7 @@ import pytest
 
 from .browser import (  # the browser fixtures come from conftest.py, one per session
     ASPECTS,
+    BEST_PRACTICE_RULES,
     Session,
     audit_page,
     axe_rule_ids,
@@ -133,6 +134,9 @@ BROKEN = {
                                        {"text-spacing": ["text is clipped"]}),
     "dark scheme too faint": ("pages/about/", "</head>", "<style>@media (prefers-color-scheme: dark) { main p { color: #555 !important; } }</style>",
                               {"dark-contrast": ["color-contrast"]}),
+    "highlight unreadable in the dark scheme": ("pages/about/", "</main>",
+                                                '<style>mark { background: #fff2b3; color: inherit; }</style><p>A <mark>marked</mark> word.</p>',
+                                                {"dark-contrast": ["axe could not decide"]}),
     "content only with JavaScript": ("pages/about/", "</main>",
                                      '<p id="late"></p><script>document.getElementById("late").textContent = "Written by a script."</script>',
                                      {"no-javascript": ["Written by a script."]}),
@@ -197,3 +201,25 @@ def test_young_people_checks_find_long_lines_and_cramped_text(broken_site):
     assert any("characters on one line" in p for p in problems), problems
     assert any("line height" in p for p in problems), problems
     assert any("between paragraphs" in p for p in problems), problems
+
+
+def test_search_results_are_accessible(browser_session):
+    """The search page after a search: results come from JavaScript, so they are checked in that state too."""
+    from .browser import CONTRAST_RULES, axe_violations, focus_problems, structure_problems
+
+    problems = []
+    for scheme in ("light", "dark"):
+        with browser_session.page("search.html", color_scheme=scheme) as page:
+            page.fill("#search-query", "health")
+            page.press("#search-query", "Enter")
+            page.wait_for_selector("#search-results li", timeout=20_000)
+            page.wait_for_function("() => !document.getElementById('search-more').hidden || "
+                                   "document.querySelectorAll('#search-results li').length > 0")
+            if scheme == "light":
+                problems += axe_violations(page, rules=BEST_PRACTICE_RULES) + structure_problems(page)
+                # Start tabbing from the top of the page again, as after loading it.
+                page.evaluate("() => { const html = document.documentElement; html.tabIndex = -1; html.focus(); html.removeAttribute('tabindex'); }")
+                problems += focus_problems(page)[0]
+            else:
+                problems += [f"dark colour scheme: {p}" for p in axe_violations(page, tags=None, rules=CONTRAST_RULES)]
+    assert not problems, _report("search.html?q=health", problems)
