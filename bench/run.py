@@ -377,6 +377,7 @@ def main() -> int:
     original = (project / "content/reviews" / f"{slugs[-1]}.yaml").read_text(encoding="utf-8")
     for run in range(runs):
         step(f"cold build {run + 1}/{runs}")
+        (project / "content/reviews" / f"{slugs[-1]}.yaml").write_text(original, encoding="utf-8")
         clear_cache(project)
         cold.append(build(project, *pdf_flag))
         step(f"no-change rebuild {run + 1}/{runs}")

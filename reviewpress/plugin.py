@@ -554,7 +554,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
 
         def work() -> None:
             try:
-                cached, _ = ensure_index(cache_dir, pages)
+                cached = ensure_index(cache_dir, pages)
             except SearchIndexError as exc:
                 log.error(f"Search index: {exc}")
                 return
@@ -577,10 +577,11 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
             self._index_search_in_background(Path(config.site_dir), cache_dir)
             return
         try:
-            reused, seconds = build_index(Path(config.site_dir), cache_dir, self.page_digest)
+            shards, built, seconds = build_index(Path(config.site_dir), cache_dir, self.page_digest)
         except SearchIndexError as exc:
             raise PluginError(f"Search index: {exc}") from None
         self._last_index = cached_index(cache_dir, self.page_digest)
         self.stats["search_seconds"] = seconds
-        self.stats["search_reused"] = reused
-        log.info(f"Search index {'reused' if reused else 'built'} in {seconds:.1f} s")
+        self.stats["search_reused"] = built == 0
+        self.stats["search_shards_indexed"] = built
+        log.info(f"Search index: {built} of {shards} shards indexed, the rest reused, in {seconds:.1f} s")

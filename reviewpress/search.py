@@ -3,23 +3,31 @@
 mkdocs' built-in search (lunr) makes every visitor download one index of the
 whole site's text, which grows with the catalogue (586 KB for 4 reviews). A
 Pagefind index is split into chunks: one search downloads pagefind.js, its
-WebAssembly, the index chunks for the words searched and one fragment per
-result shown (templates/assets/js/search.js), all static files.
+WebAssembly, the list of records, the index chunks for the words searched and
+one fragment per result shown (templates/assets/js/search.js), all static files.
 
-Each section of a page (every h2 or h3 with an id) is its own search record,
-linked to its anchor: a result leads to the place in a long report, and a
-fragment holds one section's text rather than a whole 50-page report (which
-made one search of a 500-review catalogue download over 300 KB).
+What is indexed: the home page, content/pages/, and each review's full report
+and key points for young people. Not the recommendations page (the full report
+holds the same recommendations) nor the CPD template (the same questions for
+every review). A record is a run of whole sections (h2/h3 with an id) of about
+RECORD_CHARS characters, so a result leads to the place in a long report (the
+section that matched, through Pagefind's sub-results) and its fragment is a few
+KB, not a whole report. Measured at 500 reviews: whole pages made one search
+download 314 KB (5 fragments of 35 KB); one record per section made the record
+list alone 140 KB.
 
-Pagefind's output depends only on the indexed pages, so it is cached under a
-digest of them (.cache/search/<digest>/): a build that changes no page reuses
-it instead of running the indexer again.
+Pagefind's indexer needs about 4 MB of memory per review, so the catalogue is
+indexed in shards of SHARD_REVIEWS reviews, one run after another; the browser
+merges them (pagefind/shards.json). Each shard is cached under a digest of its
+pages (.cache/search/<digest>/): a build reuses every shard whose pages did not
+change, and editing one review re-indexes only its shard.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html as htmllib
+import json
 import os
 import re
 import shutil
@@ -29,14 +37,18 @@ import time
 from pathlib import Path
 
 OUTPUT_DIR = "pagefind"
+SHARD_REVIEWS = 80
+RECORD_CHARS = 8000
 # Records are small HTML files written by write_records(); only their <main> is indexed.
 INDEX_ARGS = ("--glob", "**/*.html", "--root-selector", "main", "--force-language", "en")
 # What the browser needs to search (templates/assets/js/search.js uses the JS API, not Pagefind's UI).
 KEPT = ("pagefind.js", "pagefind-entry.json", "index", "fragment", "filter")
 KEPT_SUFFIXES = (".pf_meta", ".pagefind")
+SHARD_KEPT = ("pagefind-entry.json", "index", "fragment", "filter")  # merged shards share the first one's code
+SHARD_KEPT_SUFFIXES = (".pf_meta",)
+_SPLIT_VERSION = 3  # bump when what is indexed, or how, changes
 
-
-_SPLIT_VERSION = 2  # bump when page_sections or write_records change what is indexed
+_REVIEW_PAGE = re.compile(r"reviews/([^/]+)/(young-people/)?\Z")
 
 
 class SearchIndexError(Exception):
@@ -44,11 +56,13 @@ class SearchIndexError(Exception):
 
 
 def is_indexed(url: str) -> bool:
-    """Whether a built page (site-relative URL such as 'reviews/bedford/') is searched.
+    """Whether a built page (site-relative URL such as 'reviews/bedford/') is searched."""
+    return url in ("", "index.html") or url.startswith("pages/") or bool(_REVIEW_PAGE.match(url))
 
-    The home page, every review page and the pages of content/pages/; not search.html or 404.html.
-    """
-    return url in ("", "index.html") or url.startswith(("reviews/", "pages/"))
+
+def _review_of(url: str) -> str:
+    match = _REVIEW_PAGE.match(url)
+    return match.group(1) if match else ""
 
 
 _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S)
@@ -77,10 +91,23 @@ def page_sections(url: str, page_html: str) -> list[tuple[str, str, str]]:
     return [(u, t, h) for u, t, h in sections if _text(h)]
 
 
-def write_records(site_dir: Path | None, pages: "PageDigest", target: Path) -> int:
-    """One small HTML file per section of every page, for Pagefind to index. Returns how many."""
+def page_records(url: str, page_html: str) -> list[tuple[str, str, str]]:
+    """Runs of whole sections of about RECORD_CHARS characters of text: (url of the first, its title, HTML)."""
+    records: list[list] = []
+    size = RECORD_CHARS
+    for section_url, title, section in page_sections(url, page_html):
+        if size >= RECORD_CHARS:
+            records.append([section_url, title, []])
+            size = 0
+        records[-1][2].append(section)
+        size += len(_text(section))
+    return [(u, t, "".join(parts)) for u, t, parts in records]
+
+
+def write_records(site_dir: Path | None, pages: "PageDigest", urls: list[str], target: Path) -> int:
+    """One small HTML file per record of the pages, for Pagefind to index. Returns how many."""
     count = 0
-    for url in pages.urls:
+    for url in urls:
         if pages.html is not None:
             page_html = pages.html[url]
         else:
@@ -88,7 +115,7 @@ def write_records(site_dir: Path | None, pages: "PageDigest", target: Path) -> i
             page_html = path.read_text(encoding="utf-8")
         h1 = _H1.search(page_html)
         page_title = _text(h1.group(1)) if h1 else url
-        for n, (record_url, title, section) in enumerate(page_sections(url, page_html)):
+        for record_url, title, section in page_records(url, page_html):
             count += 1
             meta = (f'<span data-pagefind-meta="title[data-title], page[data-page], url[data-url]" '
                     f'data-title="{htmllib.escape(title)}" data-page="{htmllib.escape(page_title)}" '
@@ -103,7 +130,7 @@ def write_records(site_dir: Path | None, pages: "PageDigest", target: Path) -> i
 
 
 class PageDigest:
-    """A digest of every indexed page's final HTML, fed as mkdocs writes them."""
+    """The indexed pages' final HTML (its hash; in serve, the HTML too), fed as mkdocs writes them."""
 
     def __init__(self, keep_html: bool = False) -> None:
         self._pages: dict[str, str] = {}
@@ -119,11 +146,22 @@ class PageDigest:
     def urls(self) -> list[str]:
         return sorted(self._pages)
 
-    def hexdigest(self) -> str:
-        digest = hashlib.sha256(repr((pagefind_version(), INDEX_ARGS, KEPT, _SPLIT_VERSION)).encode())
+    def shards(self) -> list[tuple[str, list[str]]]:
+        """(digest, page urls) of each shard: SHARD_REVIEWS reviews each, the other pages with the first."""
+        reviews = sorted({_review_of(url) for url in self._pages} - {""})
+        groups = [reviews[i:i + SHARD_REVIEWS] for i in range(0, len(reviews), SHARD_REVIEWS)] or [[]]
+        shard_of = {slug: n for n, group in enumerate(groups) for slug in group}
+        urls: list[list[str]] = [[] for _ in groups]
         for url in sorted(self._pages):
-            digest.update(f"{url}\0{self._pages[url]}\n".encode())
-        return digest.hexdigest()[:32]
+            urls[shard_of.get(_review_of(url), 0)].append(url)
+        shards = []
+        for n, shard_urls in enumerate(urls):
+            digest = hashlib.sha256(repr((pagefind_version(), INDEX_ARGS, KEPT, SHARD_KEPT, _SPLIT_VERSION,
+                                          RECORD_CHARS, n == 0)).encode())
+            for url in shard_urls:
+                digest.update(f"{url}\0{self._pages[url]}\n".encode())
+            shards.append((digest.hexdigest()[:32], shard_urls))
+        return shards
 
 
 def pagefind_version() -> str:
@@ -135,10 +173,10 @@ def pagefind_version() -> str:
         return "missing"
 
 
-def _run_pagefind(records_dir: Path, output: Path) -> None:
+def _run_pagefind(records_dir: Path, output: Path, primary: bool) -> None:
     command = [sys.executable, "-m", "pagefind", "--site", str(records_dir), "--output-path", str(output), "--quiet", *INDEX_ARGS]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(f"could not run Pagefind: {exc}") from None
     if result.returncode != 0:
@@ -146,8 +184,9 @@ def _run_pagefind(records_dir: Path, output: Path) -> None:
         if "No module named pagefind" in detail:
             detail = "Pagefind is not installed; run `make setup` (pip install -e .)"
         raise SearchIndexError(f"Pagefind failed: {detail}")
+    kept, suffixes = (KEPT, KEPT_SUFFIXES) if primary else (SHARD_KEPT, SHARD_KEPT_SUFFIXES)
     for child in output.iterdir():
-        if child.name not in KEPT and not child.name.endswith(KEPT_SUFFIXES):
+        if child.name not in kept and not child.name.endswith(suffixes):
             shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
@@ -164,48 +203,65 @@ def _link_tree(source: Path, target: Path) -> None:
                 shutil.copyfile(src, dst)
 
 
-def build_index(site_dir: Path, cache_dir: Path, pages: PageDigest) -> tuple[bool, float]:
-    """Put the search index of the pages into site_dir/pagefind/. Returns (reused from the cache, seconds)."""
-    started = time.perf_counter()
-    cached, reused = ensure_index(cache_dir, pages, site_dir)
-    install_index(cached, site_dir)
-    return reused, time.perf_counter() - started
+class SearchIndex:
+    """The cached shards that make up one version of the site's index."""
+
+    def __init__(self, shards: list[Path], built: int):
+        self.shards = shards
+        self.built = built  # how many shards were indexed (not reused)
 
 
-def cached_index(cache_dir: Path, pages: PageDigest) -> Path | None:
-    cached = cache_dir / pages.hexdigest()
-    return cached if cached.is_dir() else None
+def cached_index(cache_dir: Path, pages: PageDigest) -> SearchIndex | None:
+    shards = [cache_dir / digest for digest, _ in pages.shards()]
+    return SearchIndex(shards, 0) if all(s.is_dir() for s in shards) else None
 
 
-def ensure_index(cache_dir: Path, pages: PageDigest, site_dir: Path | None = None) -> tuple[Path, bool]:
-    """The cached index of these pages, made if missing. Returns (its folder, whether it was there)."""
-    digest = pages.hexdigest()
-    cached = cache_dir / digest
-    reused = cached.is_dir()
-    if not reused:
+def ensure_index(cache_dir: Path, pages: PageDigest, site_dir: Path | None = None) -> SearchIndex:
+    """The cached shards of these pages, indexing those missing (one Pagefind run at a time)."""
+    folders, built = [], 0
+    for n, (digest, urls) in enumerate(pages.shards()):
+        cached = cache_dir / digest
+        folders.append(cached)
+        if cached.is_dir():
+            continue
+        built += 1
         cache_dir.mkdir(parents=True, exist_ok=True)
         scratch = cache_dir / f".{digest}-{os.getpid()}"
         shutil.rmtree(scratch, ignore_errors=True)
         try:
             (scratch / "records").mkdir(parents=True)
-            write_records(site_dir, pages, scratch / "records")
-            _run_pagefind(scratch / "records", scratch / "index")
+            write_records(site_dir, pages, urls, scratch / "records")
+            _run_pagefind(scratch / "records", scratch / "index", primary=n == 0)
             try:
                 os.replace(scratch / "index", cached)
-            except OSError:  # another build wrote the same index meanwhile
+            except OSError:  # another build wrote the same shard meanwhile
                 pass
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-    return cached, reused
+    return SearchIndex(folders, built)
 
 
-def install_index(cached: Path, site_dir: Path) -> None:
-    """Link a cached index into the site (replacing the one there, in one rename)."""
+def install_index(index: SearchIndex, site_dir: Path) -> None:
+    """Link the shards into the site: pagefind/ (the first, with the code) and pagefind/shard-N/,
+    listed in pagefind/shards.json; replaces what is there in one rename."""
     target = site_dir / OUTPUT_DIR
     fresh = site_dir / f".{OUTPUT_DIR}-{os.getpid()}-{time.monotonic_ns()}"
-    _link_tree(cached, fresh)
+    _link_tree(index.shards[0], fresh)
+    extra = []
+    for n, shard in enumerate(index.shards[1:], 1):
+        _link_tree(shard, fresh / f"shard-{n}")
+        extra.append(f"shard-{n}/")
+    (fresh / "shards.json").write_text(json.dumps(extra))
     old = site_dir / f".{OUTPUT_DIR}-old-{time.monotonic_ns()}"
     if target.exists():
         os.replace(target, old)
     os.replace(fresh, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def build_index(site_dir: Path, cache_dir: Path, pages: PageDigest) -> tuple[int, int, float]:
+    """Put the search index of the pages into site_dir/pagefind/. Returns (shards, shards indexed now, seconds)."""
+    started = time.perf_counter()
+    index = ensure_index(cache_dir, pages, site_dir)
+    install_index(index, site_dir)
+    return len(index.shards), index.built, time.perf_counter() - started

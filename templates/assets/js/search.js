@@ -18,12 +18,27 @@ let current = 0;
 
 async function loadPagefind() {
   if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+    const base = new URL("pagefind/", siteRoot);
+    const loaded = await import(new URL("pagefind.js", base).href);
     // No worker: one file fewer to download, and the search is small enough for the page itself.
-    await pagefind.options({ basePath: new URL("pagefind/", siteRoot).pathname, noWorker: true, excerptLength: 24 });
-    await pagefind.init();
+    await loaded.options({ basePath: base.pathname, noWorker: true, excerptLength: 24 });
+    await loaded.init();
+    // A large catalogue is indexed in shards (reviewpress/search.py); search them all.
+    const shards = await (await fetch(new URL("shards.json", base))).json();
+    for (const shard of shards) await loaded.mergeIndex(new URL(shard, base).pathname);
+    pagefind = loaded;
   }
   return pagefind;
+}
+
+// A result is a run of sections; show the section that matched best (Pagefind's sub-results).
+function bestPart(data) {
+  const marks = (excerpt) => (excerpt.match(/<mark>/g) || []).length;
+  let best = null;
+  for (const sub of data.sub_results || []) {
+    if (!best || marks(sub.excerpt || "") > marks(best.excerpt || "")) best = sub;
+  }
+  return best;
 }
 
 // Pagefind's excerpts are text with <mark> around the words found; keep only those two.
@@ -48,13 +63,18 @@ function resultItem(data) {
   const heading = document.createElement("h2");
   heading.className = "search-result-title";
   const meta = data.meta || {};
+  const part = bestPart(data);
+  // meta.url is the page's address and the anchor of the record's first section; a sub-result's
+  // anchor is the section that matched.
+  const pageUrl = (meta.url || data.url).replace(/^\//, "").replace(/#.*$/, "");
+  const anchor = part && part.anchor && part.anchor.id ? `#${part.anchor.id}` : (meta.url || "").replace(/^[^#]*/, "");
+  const title = part && part.anchor ? part.title : meta.title;
   const link = document.createElement("a");
-  // Each result is one section of a page; meta.url is the page's address and the section's anchor.
-  link.href = new URL((meta.url || data.url).replace(/^\//, ""), siteRoot).href;
-  link.textContent = meta.title || meta.url || data.url;
+  link.href = new URL(pageUrl + anchor, siteRoot).href;
+  link.textContent = title || meta.title || pageUrl;
   heading.append(link);
   item.append(heading);
-  if (meta.page && meta.page !== meta.title) {
+  if (meta.page && meta.page !== link.textContent) {
     const page = document.createElement("p");
     page.className = "search-result-page";
     page.textContent = meta.page;
@@ -62,7 +82,7 @@ function resultItem(data) {
   }
   const excerpt = document.createElement("p");
   excerpt.className = "search-result-excerpt";
-  excerpt.append(excerptNodes(data.excerpt || ""));
+  excerpt.append(excerptNodes((part && part.excerpt) || data.excerpt || ""));
   item.append(excerpt);
   return item;
 }
