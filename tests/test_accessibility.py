@@ -29,8 +29,10 @@ paragraphs, Atkinson Hyperlegible loaded.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -223,3 +225,50 @@ def test_search_results_are_accessible(browser_session):
             else:
                 problems += [f"dark colour scheme: {p}" for p in axe_violations(page, tags=None, rules=CONTRAST_RULES)]
     assert not problems, _report("search.html?q=health", problems)
+
+
+# --- the accessibility statement and the way to ask for another format ----------------------------
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").replace("&quot;", '"').replace("&amp;", "&").split())
+
+
+def test_accessibility_statement_has_what_the_regulations_ask_for(built_site):
+    """The parts of the model statement for the Public Sector Bodies Accessibility Regulations 2018."""
+    html = (built_site / "pages/accessibility/index.html").read_text(encoding="utf-8")
+    text = _text(html)
+    for required in (
+        "compliant with the Web Content Accessibility Guidelines version 2.2 AA standard",  # compliance status
+        "Non-accessible content", "Non-compliance with the accessibility regulations",      # what is not accessible, why
+        "Disproportionate burden", "not within the scope",
+        "large print, easy read, audio recording or braille",                              # other formats
+        "Reporting accessibility problems", "within 5 working days",                       # how to report, how soon
+        "Enforcement procedure", "Equality and Human Rights Commission", "Equality Advisory and Support Service",
+        "Equality Commission for Northern Ireland",
+        "Preparation of this accessibility statement", "last tested on", "How we tested this website",
+    ):
+        assert required in text, f"the accessibility statement does not say {required!r}"
+    assert re.search(r"\b(fully|partially|not) compliant\b", text)
+    assert 'id="other-formats"' in html
+    assert "mailto:" in html
+
+
+def _links(html: str) -> list[tuple[str, str]]:
+    return [(href, _text(inner)) for href, inner in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', html, re.S)]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
+def test_every_page_links_to_the_statement_and_review_pages_to_other_formats(built_site, path):
+    file = built_site / (path + "index.html" if path == "" or path.endswith("/") else path)
+    links = _links(file.read_text(encoding="utf-8"))
+    wanted = [("Accessibility statement", "pages/accessibility/", None)]
+    if path in REVIEW_PAGES:
+        wanted.append(("Request this report in another format", "pages/accessibility/", "other-formats"))
+    statement = (built_site / "pages/accessibility/index.html").read_text(encoding="utf-8")
+    for label, target, anchor in wanted:
+        hrefs = [href for href, text in links if text == label]
+        assert hrefs, f"/{path} has no link {label!r}"
+        resolved = urljoin(f"http://site/{path}", hrefs[0])
+        assert resolved.split("#")[0] == f"http://site/{target}", f"/{path}: {label!r} goes to {hrefs[0]}"
+        if anchor:
+            assert resolved.endswith("#" + anchor) and f'id="{anchor}"' in statement
