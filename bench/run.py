@@ -198,6 +198,23 @@ def print_documents(project: Path, folder: Path) -> list[tuple[Path, bool]]:
     return documents
 
 
+def our_pdfs(documents: list[tuple[Path, bool]], templates: Path, out: Path) -> float:
+    """Seconds for our PDF step (reviewpress.pdf.render_pdfs: a process per core, PDF/UA post-processing)
+    on the same files, in a fresh process with an empty cache, as a build runs it."""
+    shutil.rmtree(out, ignore_errors=True)
+    script = (
+        "import sys, json\nfrom pathlib import Path\nfrom reviewpress.pdf import PdfJob, render_pdfs\n"
+        "jobs = [PdfJob(Path(p).stem, Path(p).read_text(encoding='utf-8'), forms) for p, forms in json.loads(sys.argv[1])]\n"
+        "infos, errors, n = render_pdfs(jobs, Path(sys.argv[2]), Path(sys.argv[3]))\n"
+        "sys.exit(1 if errors else 0)\n"
+    )
+    jobs = json.dumps([[str(p), forms] for p, forms in documents])
+    started = time.perf_counter()
+    subprocess.run([PYTHON, "-c", script, jobs, str(templates), str(out)], check=True, cwd=CODE,
+                   env=dict(os.environ, PYTHONPATH=str(CODE)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
 def bare_weasyprint(documents: list[tuple[Path, bool]], base_url: str, out: Path, workers: int) -> tuple[float, float]:
     """(seconds with one `weasyprint` process per file, `workers` at a time; seconds in one process)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -365,6 +382,7 @@ def main() -> int:
     pdf_flag = () if pdfs else ("--no-pdf",)
     print(f"Benchmark: N = {n} reviews, {runs} runs per figure, {cores} cores, PDFs {'on' if pdfs else 'off'}; scratch {scratch}", flush=True)
     snapshot_code(scratch)
+    load_before = os.getloadavg()[0]
     slugs = make_project(project, n)
     rows: list[tuple[str, str, str]] = []  # figure, value, note
     checks: list[tuple[str, bool | None, str]] = []
@@ -437,15 +455,18 @@ def main() -> int:
         rows.append(("PDF pages per second", f"{pages / pdf_seconds:.1f}" if pdf_seconds else "n/a",
                      f"{pages} pages in {fmt_s(pdf_seconds)} ({cores} processes)"))
         if not args.no_bare:
+            # Ours and bare WeasyPrint in turn, so that both meet the same load from other processes.
             base_url = (project / "templates").resolve().as_uri() + "/"
-            per_file, one_process = [], []
+            own, per_file, one_process = [], [], []
             for run in range(runs):
-                step(f"bare WeasyPrint {run + 1}/{runs}")
+                step(f"our PDF step and bare WeasyPrint on the same HTML {run + 1}/{runs}")
+                own.append(our_pdfs(documents, project / "templates", scratch / "ours"))
                 a, b = bare_weasyprint(documents, base_url, scratch / "bare", cores)
                 per_file.append(a)
                 one_process.append(b)
-            ours = median(r.stats.get("pdf_seconds") for r in cold)
+            ours = median(own)
             bare = median(per_file)
+            rows.append(("Our PDF step on the same HTML", fmt_s(ours), f"{len(documents)} files, {cores} processes, PDF/UA post-processing"))
             rows.append(("Bare WeasyPrint, one process per file", fmt_s(bare), f"{len(documents)} files, {cores} at a time"))
             rows.append(("Bare WeasyPrint, one process", fmt_s(median(one_process)), "all files one after another"))
             rows.append(("Our PDF time / bare WeasyPrint", f"{ours / bare:.2f}x", "per-file processes, same cores"))
@@ -493,7 +514,8 @@ def main() -> int:
 
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
-    print(f"\nN = {n} reviews, median of {runs} runs, {cores} cores\n")
+    print(f"\nN = {n} reviews, median of {runs} runs, {cores} cores; load average (other processes) "
+          f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end\n")
     print(f"| {'Figure':<{width}} | {'Value':>{value_width}} | Note |")
     print(f"|{'-' * (width + 2)}|{'-' * (value_width + 2)}|------|")
     for name, value, note in rows:
