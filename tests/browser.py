@@ -404,13 +404,14 @@ def focus_problems(page, max_stops: int | None = None) -> tuple[list[str], int]:
     """
     problems: list[str] = []
     known = page.evaluate(_FOCUS_SNAPSHOT_JS)
+    page.evaluate("(source) => { window.__a11yFocusCheck = (0, eval)(source); }", _FOCUS_CHECK_JS)  # compiled once
     limit = max_stops or known + 5
     stops = 0
     first = None
     seen: set[str] = set()
     for _ in range(limit):
         page.keyboard.press("Tab")
-        info = page.evaluate(_FOCUS_CHECK_JS)
+        info = page.evaluate("() => window.__a11yFocusCheck()")
         if info is None:
             break
         key = info["key"]
