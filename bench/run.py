@@ -162,12 +162,10 @@ def build(project: Path, *args: str, memory: bool = False) -> Run:
     output: list[str] = []
     reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
     reader.start()
-    while process.poll() is None:
-        if memory:
-            peak = max(peak, tree_memory(process.pid))
-            time.sleep(0.05)
-        else:
-            time.sleep(0.005)
+    while memory and process.poll() is None:
+        peak = max(peak, tree_memory(process.pid))
+        time.sleep(0.05)
+    process.wait()
     seconds = time.perf_counter() - started
     reader.join()
     if process.returncode != 0:
