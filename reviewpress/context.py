@@ -319,7 +319,7 @@ class ReviewContextBuilder:
                 slug=review.slug,
                 kind=review.kind,
                 title=plain(review.title),
-                subtitle=plain(review.subtitle) if review.subtitle else None,
+                subtitle_lines=[plain(line) for line in (review.subtitle or "").splitlines() if line.strip()],
                 area=review.area,
                 publication=self._publication_text(),
             ),

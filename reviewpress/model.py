@@ -428,7 +428,11 @@ class Review(Strict):
     slug: Slug
     kind: Literal["local-review", "national-report"] = "local-review"
     title: Text
-    subtitle: Text | None = None
+    subtitle: Text | None = Field(
+        None,
+        description="The cover's subtitle, as printed. Where the cover sets it on several lines, keep one line per "
+        "line (a YAML block such as `subtitle: |-`), so that lines text extraction ran together show apart again.",
+    )
     area: Text | None = Field(None, description='The area reviewed, e.g. "Bedford Borough"; none for national reports.')
     metadata: Metadata = Field(default_factory=Metadata)
     sections: list[Section] = Field(min_length=1)

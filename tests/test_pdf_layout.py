@@ -1,0 +1,80 @@
+"""The printed pages look finished: no page but the last is left nearly blank.
+
+A reader who opens a PDF to a first page holding only a title, or meets a blank
+page mid-report, takes the file for broken. How full a page is gets measured
+from the rendered page (poppler's pdftoppm), as a reader sees it: the lowest
+ink in the body area, between the running head and the page number.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from reviewpress.context import OUTPUTS, pdf_path
+from reviewpress.pdf import render_pdf_bytes
+
+from .browser import require_command
+from .conftest import ROOT, review_slugs
+
+PDFS = [pdf_path(slug, output) for slug in review_slugs() for output in OUTPUTS]
+BASE_URL = (ROOT / "templates").as_uri() + "/"
+# A4 with 22 mm top and 24 mm bottom margins: the body runs from 7.5% to 91.5% of the page height.
+BODY_TOP, BODY_BOTTOM = 22 / 297, 1 - 24 / 297
+# A cover with only a title and a line or two under it fills under a sixth of the body; the
+# shortest deliberate page here (the national report's cover, title, lede and date) fills about a fifth.
+LEAST_FILL = 0.15
+
+
+def page_fill(path: Path) -> list[float]:
+    """Per page, the share of the body area's height down to its lowest ink (0 for a blank page)."""
+    require_command("pdftoppm", "poppler-utils")
+    fills = []
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", "24", "-gray", "-png", str(path), f"{folder}/page"], check=True, timeout=300)
+        for png in sorted(Path(folder).glob("page*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+            image = Image.open(png).convert("L")
+            width, height = image.size
+            pixels = image.load()
+            top, bottom = int(height * BODY_TOP), int(height * BODY_BOTTOM)
+            inked = [y for y in range(top, bottom) if any(pixels[x, y] < 200 for x in range(width))]
+            fills.append((max(inked) - top) / (bottom - top) if inked else 0.0)
+    return fills
+
+
+def nearly_blank_pages(path: Path) -> list[str]:
+    fills = page_fill(path)
+    return [f"page {number} of {len(fills)} is {fill:.0%} filled" for number, fill in enumerate(fills[:-1], 1) if fill < LEAST_FILL]
+
+
+@pytest.mark.parametrize("path", PDFS)
+def test_no_page_but_the_last_is_nearly_blank(built_site, path):
+    problems = nearly_blank_pages(built_site / path)
+    assert not problems, f"{path}: " + "; ".join(problems)
+
+
+_DOCUMENT = """<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Layout test</title>
+<link rel="stylesheet" href="assets/css/pdf.css"></head><body><main><h1>A title alone</h1>{body}</main></body></html>"""
+_CONTENTS = '<nav class="contents"><h2>Contents</h2><ol class="contents-list"><li>Summary</li><li>Findings</li></ol></nav>'
+_METADATA = '<dl class="metadata"><dt>Published</dt><dd>July 2016</dd></dl>'
+
+
+def _pdf(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "layout.pdf"
+    path.write_bytes(render_pdf_bytes(_DOCUMENT.format(body=body), BASE_URL, forms=False))
+    return path
+
+
+def test_a_title_alone_on_a_page_is_found(tmp_path):
+    problems = nearly_blank_pages(_pdf(tmp_path, '<p style="break-before: page">The report begins.</p><p style="break-before: page">End.</p>'))
+    assert problems and problems[0].startswith("page 1 of 3"), problems
+
+
+def test_the_contents_share_a_cover_that_has_no_metadata(tmp_path):
+    assert len(page_fill(_pdf(tmp_path, _CONTENTS + "<h2>Summary</h2><p>Text.</p>"))) == 2
+    # With the metadata list on the cover, the contents start a page of their own.
+    assert len(page_fill(_pdf(tmp_path, _METADATA + _CONTENTS + "<h2>Summary</h2><p>Text.</p>"))) == 3
