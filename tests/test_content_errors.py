@@ -34,6 +34,10 @@ def line_of(text: str, fragment: str) -> int:
     return text.count("\n", 0, index) + 1
 
 
+AREA_LINE = line_of(BEDFORD, "area: Bedford Borough")
+FIRST_FINDING_LINE = line_of(BEDFORD, "number: '1.1'")
+
+
 def replace_line(old: str, new: str) -> Callable[[str], tuple[str, int]]:
     """Replace the first line that starts with `old` (after indentation) by `new` (same indentation)."""
 
@@ -116,7 +120,7 @@ CASES = [
     Case("yaml: unclosed bracket", replace_line("area:", "area: [Bedford Borough"), None,
          ("YAML syntax error", "the [ at column 7 is not closed", "close it with ]")),
     Case("yaml: key twice", insert_after("area: Bedford Borough", "area: Bedford"), "area",
-         ("appears twice", "first on line 6")),
+         ("appears twice", f"first on line {AREA_LINE}")),
     Case("yaml: control character", replace_line("area:", "area: Bedford\x07 Borough"), None,
          ("control character", "U+0007", "␇", "^")),
     # schema: field path, what was expected, what was found
@@ -177,7 +181,7 @@ CASES = [
          ("the review ends (2015-05-01) before it starts (2015-05-18)",)),
     # numbers and cross-references (checked across the whole review)
     Case("duplicate paragraph number", second_finding_numbered_like_first, "sections[6].sections[0].blocks[1].finding.number",
-         ("paragraph number 1.1 is used twice", "first on line 129")),
+         ("paragraph number 1.1 is used twice", f"first on line {FIRST_FINDING_LINE}")),
     Case("duplicate recommendation number", second_recommendation_numbered_like_first, "recommendations[0].items[1].number",
          ("recommendation number 1.1 is used twice", "first on line")),
     Case("cross-reference to a missing recommendation", cite_missing_recommendation,
@@ -264,7 +268,7 @@ def test_all_of_a_runs_errors_are_reported_together(tmp_path, capsys):
     err = capsys.readouterr().err
     assert status == 1
     assert "Found 3 problems" in err
-    assert "bedford.yaml, line 6" in err and "second.yaml, line 4: titel" in err and "third.yaml" in err and "9.9" in err
+    assert f"bedford.yaml, line {AREA_LINE}" in err and "second.yaml, line 4: titel" in err and "third.yaml" in err and "9.9" in err
     assert "Traceback" not in err
 
 
