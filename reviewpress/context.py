@@ -8,6 +8,7 @@ loops and conditions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -81,6 +82,35 @@ def _bullet(item: Any, render: InlineRenderer) -> SimpleNamespace:
     if isinstance(item, ListItem):
         return SimpleNamespace(html=render.inline(item.text), items=[render.inline(i) for i in item.items])
     return SimpleNamespace(html=render.inline(item), items=[])
+
+
+class Deferred:
+    """A context value made when a template first reads it. Each output's template reads only part of
+    the context: the recommendations list, the young people's page and the CPD page need none of the
+    report's sections, which were half of an HTML-only build. Ids are handed out as values are made,
+    in the order the page's template reads them, so each page's ids stay unique and stable."""
+
+    def __init__(self, make):
+        self._make = make
+
+    @functools.cached_property
+    def value(self):
+        return self._make()
+
+    def __getattr__(self, name: str):
+        return getattr(self.value, name)
+
+    def __iter__(self):
+        return iter(self.value)
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __getitem__(self, index):
+        return self.value[index]
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
 
 
 class ReviewContextBuilder:
@@ -306,14 +336,7 @@ class ReviewContextBuilder:
 
     def build(self, pdf_info: dict[str, Any] | None = None, docx_info: Any | None = None) -> dict[str, Any]:
         review = self.review
-        sections = [self.section(s, 2) for s in review.sections]
-        footnotes = [
-            SimpleNamespace(id=f"fn-{f.id}", letter=f.id, html=self.render.block(f.text), back_href=f"#fnref-{f.id}")
-            for f in review.footnotes
-        ]
-        references = [SimpleNamespace(id=f"ref-{x.number}", number=x.number, html=self.render.inline(x.text)) for x in review.references]
-        practice = [self._practice(b) for b in self.practice_blocks.values()]
-        key_recs = [self.block(b) for _, b in iter_blocks(review) if isinstance(b, KeyRecommendationsBlock)]
+        r = self.render
         return {
             "review": SimpleNamespace(
                 slug=review.slug,
@@ -329,22 +352,29 @@ class ReviewContextBuilder:
             "other_formats_href": ("../" * (3 if self.output.path else 2)) + "pages/accessibility/#other-formats",
             "link": self.links.to,
             "metadata_rows": self.metadata_rows(),
-            "sections": sections,
-            "recommendation_groups": self.recommendation_groups(),
-            "key_recommendations": key_recs,
-            "practice_recommendations": practice,
-            "recommendations_intro": [self.render.block(p) for p in review.recommendations_intro],
+            "sections": Deferred(lambda: [self.section(s, 2) for s in review.sections]),
+            "recommendation_groups": Deferred(self.recommendation_groups),
+            "key_recommendations": Deferred(
+                lambda: [self.block(b) for _, b in iter_blocks(review) if isinstance(b, KeyRecommendationsBlock)]
+            ),
+            "practice_recommendations": Deferred(lambda: [self._practice(b) for b in self.practice_blocks.values()]),
+            "recommendations_intro": Deferred(lambda: [r.block(p) for p in review.recommendations_intro]),
             "next_steps": SimpleNamespace(
-                paragraphs=[self.render.block(p) for p in review.next_steps.paragraphs],
+                paragraphs=[r.block(p) for p in review.next_steps.paragraphs],
                 required_from=review.next_steps.required_from,
                 days=review.next_steps.deadline_working_days,
             )
             if review.next_steps
             else None,
-            "footnotes": footnotes,
-            "back_matter": [self.block(b) for b in review.back_matter.blocks] if review.back_matter else [],
-            "references": references,
-            "young_people": self.young_people(),
+            "footnotes": Deferred(lambda: [
+                SimpleNamespace(id=f"fn-{f.id}", letter=f.id, html=r.block(f.text), back_href=f"#fnref-{f.id}")
+                for f in review.footnotes
+            ]),
+            "back_matter": Deferred(lambda: [self.block(b) for b in review.back_matter.blocks] if review.back_matter else []),
+            "references": Deferred(lambda: [
+                SimpleNamespace(id=f"ref-{x.number}", number=x.number, html=r.inline(x.text)) for x in review.references
+            ]),
+            "young_people": Deferred(self.young_people),
             "cpd_questions": review.cpd_questions or self.cpd_defaults,
             "cpd": self.cpd(pdf_info, docx_info),
             "outputs": [

@@ -13,7 +13,7 @@ import pytest
 
 from reviewpress.context import OUTPUTS, pdf_path
 from reviewpress.loading import read_review
-from reviewpress.model import iter_findings
+from reviewpress.model import KeyRecommendationsBlock, iter_blocks, iter_findings
 from reviewpress.schema_export import SCHEMA_LINE, SCHEMA_PATH, review_json_schema
 
 from .conftest import REVIEWS_DIR, ROOT, review_slugs
@@ -76,6 +76,12 @@ def test_recommendations_link_both_ways(built_site, reviews, slug):
             back = {resolve(built_site, recs_file, l.href) for l in recs.links}
             for number in citing:
                 assert (report_file, f"para-{number.replace('.', '-')}") in back
+    # The national report's key recommendations: "Recommendation 3" is an anchor on both pages too.
+    for _, block in iter_blocks(review):
+        if isinstance(block, KeyRecommendationsBlock):
+            for key in block.key_recommendations:
+                anchor = f"rec-{key.number.replace('.', '-')}"
+                assert anchor in report.ids and anchor in recs.ids, f"key recommendation {key.number} has no anchor {anchor}"
 
 
 def test_every_internal_link_on_every_page_resolves(built_site):
