@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on unexpected errors")
     commands = parser.add_subparsers(dest="command", parser_class=lambda **kw: argparse.ArgumentParser(parents=[common], **kw))
     build_cmd = commands.add_parser("build", help="validate, build site/ and every PDF (the default)")
-    build_cmd.add_argument("--no-pdf", action="store_true", help="web pages only (faster previews)")
+    build_cmd.add_argument("--no-pdf", action="store_true", help="web pages only, without the PDF and Word downloads (faster previews)")
     build_cmd.add_argument("--site-dir", type=Path, help="build somewhere other than site/")
     commands.add_parser("check", help="validate the content only")
     serve_cmd = commands.add_parser("serve", help="live preview at http://127.0.0.1:8000/")

@@ -207,7 +207,7 @@ class ReviewJob:
     templates_dir: Path
     cpd_template: Path
     cache_root: Path
-    pdf_cache_dir: Path | None  # None: PDFs are off, the web pages link to none
+    pdf_cache_dir: Path | None  # None: PDFs are off (and so is the Word file), the web pages link to neither
     web: bool = True  # render the web bodies now if the PDFs they describe are known
     light: bool = False  # serve: the web bodies only, without PDF or Word links; a "partial" record, never saved
 
@@ -279,7 +279,9 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, li
     review = item.review
     cache = BuildCache(job.cache_root)
     with _styles_looked_up_once():
-        docx = None if light else cpd_document(review, review.cpd_questions or cpd_defaults)
+        # The Word file is a download like the PDFs: a web-only build (PDFs off, or serve's quick pass) makes neither.
+        web_only = light or job.pdf_cache_dir is None
+        docx = None if web_only else cpd_document(review, review.cpd_questions or cpd_defaults)
     record = {
         "slug": review.slug,
         "file": item.path.name,

@@ -88,3 +88,22 @@ def test_cache_renders_only_what_changed(project: Path):
     relaid = build(project)
     assert relaid["reviews_rendered"] == [] and relaid["pdfs_rendered"] == []
     assert "<!-- changed -->" in (project / "site/reviews/bedford/index.html").read_text(encoding="utf-8")
+
+
+def test_a_web_only_build_makes_no_downloads_and_the_next_full_build_makes_them(project_copy: Path):
+    """`build --no-pdf` (quick previews) makes neither PDFs nor the Word file, and its pages offer neither;
+    the cache then must not hand its Word-less record to a full build."""
+    (project_copy / "reviewpress").symlink_to(ROOT / "reviewpress")  # mkdocs.yml watches it
+    for other in (project_copy / "content/reviews").glob("*.yaml"):
+        if other.name != "bedford.yaml":
+            other.unlink()
+    site = project_copy / "site"
+    assert build_site(project_copy / "mkdocs.yml", site_dir=site, pdfs=False, quiet=True) == 0
+    assert not [p.name for p in site.rglob("*") if p.suffix in (".pdf", ".docx")]
+    cpd_page = (site / "reviews/bedford/cpd/index.html").read_text(encoding="utf-8")
+    assert 'href="../bedford' not in cpd_page and ".docx" not in cpd_page
+
+    assert build_site(project_copy / "mkdocs.yml", site_dir=site, quiet=True) == 0
+    assert (site / "reviews/bedford/bedford-cpd-reflection.docx").stat().st_size > 10_000
+    cpd_page = (site / "reviews/bedford/cpd/index.html").read_text(encoding="utf-8")
+    assert 'href="../bedford-cpd-reflection.docx"' in cpd_page
