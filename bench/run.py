@@ -8,7 +8,8 @@ touched), and prints a table; each figure is the median of --runs runs:
   cold full build            empty cache: every review checked and rendered, every PDF, the search index
   no-change rebuild          the same build again (whole `python build.py` wall time)
   rebuild after one edit     one review's title changed (it is in all four outputs)
-  HTML-only build            `build --no-pdf` with an empty cache, per review (also at N/4 and N/2: linear?)
+  HTML-only build            `build --no-pdf` (web pages and search, no PDF or Word file) with an empty cache,
+                             per review (also at N/4 and N/2: linear?)
   PDF pages per second       pages rendered / time of the PDF step of the cold build
   bare WeasyPrint            the same print HTML files through `weasyprint in.html out.pdf` (one process per
                              file, as many at once as there are cores) and in one Python process, with the
