@@ -278,10 +278,11 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, li
 
     review = item.review
     cache = BuildCache(job.cache_root)
-    with _styles_looked_up_once():
-        # The Word file is a download like the PDFs: a web-only build (PDFs off, or serve's quick pass) makes neither.
-        web_only = light or job.pdf_cache_dir is None
-        docx = None if web_only else cpd_document(review, review.cpd_questions or cpd_defaults)
+    docx = None
+    # The Word file is a download like the PDFs: a web-only build (PDFs off, or serve's quick pass) makes neither.
+    if not light and job.pdf_cache_dir is not None:
+        with _styles_looked_up_once():
+            docx = cpd_document(review, review.cpd_questions or cpd_defaults)
     record = {
         "slug": review.slug,
         "file": item.path.name,

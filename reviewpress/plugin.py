@@ -314,7 +314,9 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         """A record is used only if everything it names is still in the cache (and it has print HTML when PDFs are on)."""
         if self.config.pdfs and not record["print"]:
             return False
-        shas = [*([record["docx"]["sha"]] if record["docx"] else []), *(spec["sha"] for spec in record["print"].values())]
+        shas = [spec["sha"] for spec in record["print"].values()]
+        if record["docx"]:
+            shas.append(record["docx"]["sha"])
         return all(self.cache.has(sha) for sha in shas)
 
     def _pdf_jobs(self) -> list[PdfJob]:

@@ -39,10 +39,9 @@ def page_fill(path: Path) -> list[float]:
         for png in sorted(Path(folder).glob("page*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
             image = Image.open(png).convert("L")
             width, height = image.size
-            pixels = image.load()
             top, bottom = int(height * BODY_TOP), int(height * BODY_BOTTOM)
-            inked = [y for y in range(top, bottom) if any(pixels[x, y] < 200 for x in range(width))]
-            fills.append((max(inked) - top) / (bottom - top) if inked else 0.0)
+            ink = image.crop((0, top, width, bottom)).point(lambda value: 255 if value < 200 else 0).getbbox()
+            fills.append((ink[3] - 1) / (bottom - top) if ink else 0.0)
     return fills
 
 
