@@ -206,11 +206,13 @@ def _print_summary(plugin, site: Path, seconds: float) -> None:
     for s in plugin.summary:
         name = f"{s.slug} / {s.output.name}"
         print(f"  {name:<{width}}  {s.pdf.pages:>4} pages  {s.pdf.size_label:>8}")
+    if getattr(plugin, "action_plan_files", 0):
+        print(f"\n  {plugin.action_plan_files} action-plan files (Excel, Word and CSV for each organisation named)")
     print(f"\nTotal time {seconds:.1f} s")
 
 
-def _content_paths(config_file: Path) -> tuple[Path, Path]:
-    """The reviews folder and CPD template a project's mkdocs.yml names (so `-f other/mkdocs.yml check` checks that project)."""
+def _content_paths(config_file: Path) -> tuple[Path, Path, Path | None]:
+    """The reviews folder, CPD template and organisations list a project's mkdocs.yml names (so `-f other/mkdocs.yml check` checks that project)."""
     root = Path(config_file).resolve().parent
     options: dict = {}
     try:
@@ -221,15 +223,18 @@ def _content_paths(config_file: Path) -> tuple[Path, Path]:
                 options = entry["reviewpress"]
     except Exception:  # unreadable, or mkdocs-only YAML tags (!ENV): the build reports mkdocs.yml's problems
         pass
-    return root / options.get("reviews_dir", "content/reviews"), root / options.get("cpd_template", "content/cpd-template.yaml")
+    organisations = options.get("organisations", "content/organisations.yaml")
+    return (root / options.get("reviews_dir", "content/reviews"), root / options.get("cpd_template", "content/cpd-template.yaml"),
+            root / organisations if organisations else None)
 
 
-def check(reviews_dir: Path = ROOT / "content/reviews", cpd_template: Path | None = ROOT / "content/cpd-template.yaml") -> int:
+def check(reviews_dir: Path = ROOT / "content/reviews", cpd_template: Path | None = ROOT / "content/cpd-template.yaml",
+          organisations: Path | None = ROOT / "content/organisations.yaml") -> int:
     from .errors import ContentErrors
     from .plugin import load_content
 
     try:
-        reviews, warnings, _ = load_content(reviews_dir, cpd_template)
+        reviews, warnings, _ = load_content(reviews_dir, cpd_template, organisations)
     except ContentErrors as exc:
         print(exc.report(), file=sys.stderr)
         return 1

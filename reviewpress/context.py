@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from .action_plans import FORMATS, deadline_sentence, due_date
+from .deadlines import weekday_date
 from .inline import InlineRenderer, anchor_id, plain
 from .model import (
     BoxBlock,
@@ -38,7 +40,7 @@ from .model import (
 )
 
 
-from .outputs import OUTPUT_BY_KEY, OUTPUTS, Output, docx_name, docx_path, page_path, pdf_name, pdf_path  # noqa: F401 (re-exported)
+from .outputs import OUTPUT_BY_KEY, OUTPUTS, Output, docx_name, docx_path, page_path, pdf_name, pdf_path, size_label  # noqa: F401 (re-exported)
 
 
 def _ordinal(day: int) -> str:
@@ -316,6 +318,29 @@ class ReviewContextBuilder:
             )
         return groups
 
+    def action_plans(self, made: list[dict]) -> SimpleNamespace | None:
+        """When the action plan is due, and each organisation's templates to download (web pages only)."""
+        if not self.review.recommendations:
+            return None
+        days = self.review.next_steps.deadline_working_days if self.review.next_steps else 20
+        due = due_date(self.review)
+        up = "../" if self.output.path else ""
+        return SimpleNamespace(
+            due_text=weekday_date(due) if due else None,
+            sentence=deadline_sentence(due, days),
+            days=days,
+            organisations=[
+                SimpleNamespace(
+                    name=plan["organisation"],
+                    files=[
+                        SimpleNamespace(label=FORMATS[fmt], href=f"{up}{plan['stem']}.{fmt}", size_label=size_label(spec["size"]))
+                        for fmt, spec in plan["files"].items()
+                    ],
+                )
+                for plan in made
+            ] if self.medium == "web" else [],
+        )
+
     def cpd(self, pdf_info: dict[str, Any] | None, docx_info: Any | None) -> SimpleNamespace:
         """The CPD template's questions by part, and its three formats (web form, PDF, Word)."""
         questions = self.review.cpd_questions or self.cpd_defaults
@@ -441,5 +466,8 @@ def pdf_relative(current: Output, slug: str, target: Output) -> str:
 
 
 def build_context(review: Review, output_key: str, medium: str, cpd_defaults: list[CpdQuestion], pdf_info=None,
-                  docx_info=None) -> dict[str, Any]:
-    return ReviewContextBuilder(review, OUTPUT_BY_KEY[output_key], medium, cpd_defaults).build(pdf_info, docx_info)
+                  docx_info=None, action_plan_files: list[dict] | None = None) -> dict[str, Any]:
+    builder = ReviewContextBuilder(review, OUTPUT_BY_KEY[output_key], medium, cpd_defaults)
+    context = builder.build(pdf_info, docx_info)
+    context["action_plans"] = builder.action_plans(action_plan_files or [])
+    return context

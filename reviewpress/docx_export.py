@@ -26,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from .inline import plain
+from .outputs import size_label
 from .model import CpdQuestion, Review
 
 BRAND = RGBColor(0x2B, 0x12, 0x38)
@@ -48,10 +49,7 @@ class DocxInfo:
 
     @property
     def size_label(self) -> str:
-        """As the PDF links show it (pdf.PdfInfo.size_label): "12 KB"."""
-        if self.size < 1024 * 1024:
-            return f"{max(1, round(self.size / 1024))} KB"
-        return f"{self.size / (1024 * 1024):.1f} MB"
+        return size_label(self.size)
 
 
 def document_date(review: Review) -> dt.datetime:
@@ -80,7 +78,7 @@ def _publication_text(review: Review) -> str | None:
     return m.publication_month
 
 
-def _set_font(style, size: float, bold: bool | None = None, color: RGBColor | None = None) -> None:
+def set_font(style, size: float, bold: bool | None = None, color: RGBColor | None = None) -> None:
     style.font.name = FONT
     style.font.size = Pt(size)
     if bold is not None:
@@ -93,7 +91,7 @@ def _set_font(style, size: float, bold: bool | None = None, color: RGBColor | No
         fonts.attrib.pop(qn(attribute), None)
 
 
-def _set_language(document) -> None:
+def set_language(document) -> None:
     """en-GB for spelling and for screen readers, on the document defaults."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -169,7 +167,7 @@ def _checkbox(paragraph, control_id: int, label: str) -> None:
     paragraph.add_run(f" {label}")
 
 
-def _drop_unused_parts(document) -> None:
+def drop_unused_parts(document) -> None:
     """Parts of python-docx's template this file does not need: a thumbnail of an
     unrelated page, Word 2010's copy of the styles, an empty bibliography."""
     package = document.part.package
@@ -185,8 +183,8 @@ def cpd_document(review: Review, questions: list[CpdQuestion]) -> bytes:
     """The .docx file, as bytes."""
     title = plain(review.title)
     document = Document()
-    _drop_unused_parts(document)
-    _set_language(document)
+    drop_unused_parts(document)
+    set_language(document)
 
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -194,18 +192,18 @@ def cpd_document(review: Review, questions: list[CpdQuestion]) -> bytes:
     section.left_margin = section.right_margin = Mm(20)
 
     styles = document.styles
-    _set_font(styles["Normal"], 11)
+    set_font(styles["Normal"], 11)
     styles["Normal"].paragraph_format.space_after = Pt(6)
-    _set_font(styles["Heading 1"], 20, True, BRAND)
-    _set_font(styles["Heading 2"], 15, True, BRAND)
-    _set_font(styles["Heading 3"], 12, True)
+    set_font(styles["Heading 1"], 20, True, BRAND)
+    set_font(styles["Heading 2"], 15, True, BRAND)
+    set_font(styles["Heading 3"], 12, True)
     for name in ("Heading 1", "Heading 2", "Heading 3"):
         styles[name].paragraph_format.keep_with_next = True
     styles["Heading 3"].paragraph_format.space_before = Pt(14)
     styles["Heading 3"].paragraph_format.space_after = Pt(4)
     hint_style = styles.add_style("Hint", WD_STYLE_TYPE.PARAGRAPH)
     hint_style.base_style = styles["Normal"]
-    _set_font(hint_style, 10.5, color=RGBColor(0x48, 0x49, 0x49))
+    set_font(hint_style, 10.5, color=RGBColor(0x48, 0x49, 0x49))
     hint_style.paragraph_format.space_after = Pt(4)
     hint_style.paragraph_format.keep_with_next = True
     answer = _answer_style(document)
@@ -265,11 +263,22 @@ def cpd_document(review: Review, questions: list[CpdQuestion]) -> bytes:
 
     out = io.BytesIO()
     document.save(out)
-    return _fixed_zip(out.getvalue(), when)
+    return fixed_zip(out.getvalue(), when)
 
 
-def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The same zip with every entry's timestamp and attributes fixed."""
+# python-docx's template says it was made by "Microsoft Macintosh Word" from "Normal.dotm":
+# the file names the program that made it instead, and no template.
+APP_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>reviewpress</Application><DocSecurity>0</DocSecurity><Company>Care Quality Commission</Company>"
+    b"</Properties>"
+)
+
+
+def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same zip with every entry's timestamp and attributes fixed, and the application named truthfully."""
     stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
@@ -278,6 +287,7 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            target.writestr(info, source.read(item.filename), compresslevel=9)
+            content = APP_PROPERTIES if item.filename == "docProps/app.xml" else source.read(item.filename)
+            target.writestr(info, content, compresslevel=9)
     return out.getvalue()
 

@@ -41,7 +41,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # Modules that do not shape any output (the importer, the command line, search, checks run by tests).
 NOT_OUTPUT_CODE = {"cli.py", "importer.py", "schema_export.py", "fidelity.py", "search.py", "__main__.py"}
 NOT_OUTPUT_DIRS = {"importing", "__pycache__"}
-OUTPUT_LIBRARIES = ("jinja2", "markdown", "nh3", "pydantic", "pyyaml", "textstat", "python-docx", "markupsafe")
+OUTPUT_LIBRARIES = ("jinja2", "markdown", "nh3", "pydantic", "pyyaml", "textstat", "python-docx", "markupsafe", "xlsxwriter", "holidays")
 CONTENT_TEMPLATE_ROOTS = (
     "outputs/report.html",
     "outputs/recommendations.html",
@@ -114,15 +114,18 @@ class Fingerprints:
 
     code: str
     templates: str
-    cpd_template: str
+    cpd_template: str  # and the other inputs every review's outputs read: the organisations list, the site's address
     all_templates: str = ""  # every file of templates/ (for checks that concern them all)
 
     @classmethod
-    def compute(cls, templates_dir: Path, cpd_template: Path) -> "Fingerprints":
-        try:
-            cpd = _sha(cpd_template.read_bytes())
-        except OSError:
-            cpd = "missing"
+    def compute(cls, templates_dir: Path, cpd_template: Path, organisations: Path | None = None, site_url: str = "") -> "Fingerprints":
+        shared = []
+        for path in (cpd_template, organisations):
+            try:
+                shared.append(_sha(path.read_bytes()) if path else "none")
+            except OSError:
+                shared.append("missing")
+        cpd = _sha(f"{shared}\n{site_url}".encode())
         templates = templates_fingerprint(templates_dir, template_closure(templates_dir, CONTENT_TEMPLATE_ROOTS))
         every = templates_fingerprint(templates_dir, sorted(str(p.relative_to(templates_dir)) for p in templates_dir.rglob("*.html")))
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # the DOCX's dates
@@ -191,10 +194,11 @@ def link_or_copy(source: Path, destination: Path) -> None:
         shutil.copyfile(source, destination)
 
 
-def pdf_signature(infos: dict[str, object | None], docx_size: int | None) -> str:
-    """What the web bodies show about the downloads: each PDF's page count and size, the DOCX's size."""
+def pdf_signature(infos: dict[str, object | None], docx_size: int | None, action_plans: list[dict] | None = None) -> str:
+    """What the web bodies show about the downloads: each PDF's page count and size, the DOCX's and action plans' sizes."""
     parts = {key: (None if info is None else [info.pages, info.size]) for key, info in sorted(infos.items())}
-    return _sha(json.dumps([parts, docx_size]).encode())[:16]
+    plans = [[p["stem"], {fmt: f["size"] for fmt, f in sorted(p["files"].items())}] for p in action_plans or []]
+    return _sha(json.dumps([parts, docx_size] + ([plans] if plans else [])).encode())[:16]
 
 
 # --- the work done for a review without a record (in a worker process when there are several) ---
@@ -207,7 +211,9 @@ class ReviewJob:
     templates_dir: Path
     cpd_template: Path
     cache_root: Path
-    pdf_cache_dir: Path | None  # None: PDFs are off (and so is the Word file), the web pages link to neither
+    pdf_cache_dir: Path | None  # None: PDFs are off (and so are the Word file and action plans), the web pages link to none
+    organisations: Path | None = None
+    site_url: str = ""
     web: bool = True  # render the web bodies now if the PDFs they describe are known
     light: bool = False  # serve: the web bodies only, without PDF or Word links; a "partial" record, never saved
 
@@ -237,6 +243,18 @@ def _environment(templates_dir: Path, cpd_template: Path):
     return _worker["env"], _worker["cpd"]
 
 
+def organisation_directory(path: Path | None):
+    """The organisations list, read once per process (None when the project has none configured)."""
+    from .organisations import read_organisations
+
+    if path is None:
+        return None
+    if _worker.get("organisations_path") != path:
+        _worker["organisations"] = read_organisations(path)
+        _worker["organisations_path"] = path
+    return _worker["organisations"]
+
+
 def home_entry(review) -> dict:
     from .context import long_date
     from .inline import plain
@@ -252,10 +270,14 @@ def home_entry(review) -> dict:
     }
 
 
-def load_checked(path: Path):
-    """A review loaded, validated and cross-checked: (item, warnings, errors)."""
+def load_checked(path: Path, organisations: Path | None = None):
+    """A review loaded, validated and cross-checked: (item, warnings, errors).
+
+    A mistake in the organisations list itself is reported once by the caller, not per review."""
+    from .errors import ContentErrors
     from .integrity import check_review
     from .loading import load_review
+    from .organisations import organisation_errors
     from .plugin import readability_errors
 
     item, errors = load_review(path)
@@ -264,6 +286,12 @@ def load_checked(path: Path):
         return None, warnings, errors
     check_errors, warnings = check_review(item)
     errors = list(errors) + check_errors
+    try:
+        directory = organisation_directory(organisations)
+    except ContentErrors:
+        directory = None
+    if directory is not None:
+        errors += organisation_errors(item, directory)
     errors += readability_errors(item, warnings)
     return (None if errors else item), warnings, errors
 
@@ -279,10 +307,13 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, li
     review = item.review
     cache = BuildCache(job.cache_root)
     docx = None
-    # The Word file is a download like the PDFs: a web-only build (PDFs off, or serve's quick pass) makes neither.
+    action_plans = None
+    # The Word file and the action plans are downloads like the PDFs: a web-only build (PDFs off,
+    # or serve's quick pass) makes none of them.
     if not light and job.pdf_cache_dir is not None:
         with _styles_looked_up_once():
             docx = cpd_document(review, review.cpd_questions or cpd_defaults)
+            action_plans = make_action_plans(review, job, cache)
     record = {
         "slug": review.slug,
         "file": item.path.name,
@@ -292,6 +323,7 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, li
         "content_date": _content_date([review]),
         "titles": {o.key: pdf_title(review, o.key) for o in OUTPUTS},
         "docx": None if docx is None else {"sha": cache.put(docx), "size": len(docx)},
+        "action_plans": action_plans,
         "print": {},
         "web": {},
     }
@@ -302,6 +334,26 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, li
             html = render_print_document(env, review, output.key, cpd_defaults)
             record["print"][output.key] = {"sha": cache.put(html), "refs": referenced_files(html), "forms": output.key == "cpd"}
     return record
+
+
+def make_action_plans(review, job: ReviewJob, cache: BuildCache) -> list[dict]:
+    """Each organisation's action-plan files, in the blob store: [{organisation, stem, files: {format: {sha, size}}}]."""
+    from .action_plan_files import WRITERS
+    from .action_plans import action_plans
+    from .docx_export import document_date
+
+    directory = organisation_directory(job.organisations)
+    if directory is None:
+        return []
+    when = document_date(review)
+    made = []
+    for plan in action_plans(review, directory, job.site_url):
+        files = {}
+        for fmt, write in WRITERS.items():
+            data = write(plan, when)
+            files[fmt] = {"sha": cache.put(data), "size": len(data)}
+        made.append({"organisation": plan.organisation.name, "stem": plan.file_stem, "files": files})
+    return made
 
 
 _DOCX_LOCK = threading.Lock()
@@ -340,11 +392,12 @@ def render_web(item, record: dict, pdf_infos: dict, job: ReviewJob, env, cpd_def
     cache = BuildCache(job.cache_root)
     docx_size = record["docx"]["size"] if record["docx"] else None
     docx_info = None if docx_size is None else DocxInfo(docx_size)
+    plans = record.get("action_plans") or []
     bodies = {
-        o.key: cache.put(str(render_content(env, item.review, o.key, "web", cpd_defaults, pdf_infos, docx_info)))
+        o.key: cache.put(str(render_content(env, item.review, o.key, "web", cpd_defaults, pdf_infos, docx_info, plans)))
         for o in OUTPUTS
     }
-    record["web"][pdf_signature(pdf_infos, docx_size)] = bodies
+    record["web"][pdf_signature(pdf_infos, docx_size, plans)] = bodies
 
 
 def known_pdf_infos(record: dict, job: ReviewJob, assets: "AssetFingerprints") -> dict | None:
@@ -398,7 +451,7 @@ def _build_review(job: ReviewJob, result: ReviewResult) -> None:
     from .template_errors import describe
 
     try:
-        item, warnings, errors = load_checked(job.path)
+        item, warnings, errors = load_checked(job.path, job.organisations)
         if errors or item is None:
             result.errors = errors
             return
@@ -432,7 +485,7 @@ def build_web(args: tuple[ReviewJob, dict, dict]) -> ReviewResult:
     result = ReviewResult(job.path, job.key, record=record)
     env, cpd_defaults = _environment(job.templates_dir, job.cpd_template)
     try:
-        item, _, errors = load_checked(job.path)
+        item, _, errors = load_checked(job.path, job.organisations)
         if item is None:
             result.errors = errors
             return result
@@ -454,7 +507,7 @@ def warm_up(everything: bool = False) -> None:
 
         textstat.syllable_count("warm")
         if everything:
-            from . import context, docx_export, integrity, loading, readability, rendering  # noqa: F401
+            from . import action_plan_files, action_plans, context, docx_export, integrity, loading, readability, rendering  # noqa: F401
     except Exception:
         pass
 

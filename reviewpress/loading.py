@@ -539,6 +539,11 @@ def _nearest_line(loc: Location, lines: dict[Location, int]) -> int | None:
     return None
 
 
+def error_at(path: Path, lines: dict[Location, int], loc: Location, message: str) -> ContentError:
+    """An error found after validation, at the line of the field (or of the nearest enclosing one)."""
+    return ContentError(path, _nearest_line(loc, lines), _field_path(loc), message)
+
+
 def read_model(path: Path, annotation: Any, *, what: str) -> tuple[Any, _Reading]:
     """A file validated against a schema type; (None, reading with errors) if it is not valid."""
     data, reading = load_yaml(path)
@@ -597,7 +602,7 @@ class SourcedReview:
         return _nearest_line(loc, self.lines)
 
     def error(self, loc: Location, message: str) -> ContentError:
-        return ContentError(self.path, _nearest_line(loc, self.lines), _field_path(loc), message)
+        return error_at(self.path, self.lines, loc, message)
 
 
 def load_reviews(folder: Path) -> tuple[list[SourcedReview], list[ContentError]]:

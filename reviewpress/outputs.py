@@ -30,6 +30,18 @@ OUTPUTS = (
 OUTPUT_BY_KEY = {o.key: o for o in OUTPUTS}
 
 
+def size_label(size: int) -> str:
+    """How every download link gives a file's size: "12 KB", "1.2 MB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def action_plan_path(slug: str, stem: str, fmt: str) -> str:
+    """An organisation's action-plan file, next to the review's PDFs."""
+    return f"reviews/{slug}/{stem}.{fmt}"
+
+
 def page_path(slug: str, output: Output) -> str:
     """Site path of an output's page, e.g. reviews/bedford/recommendations/."""
     return f"reviews/{slug}/{output.path}"

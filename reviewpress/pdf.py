@@ -18,6 +18,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .outputs import size_label
+
 
 
 class _Pikepdf:
@@ -53,9 +55,7 @@ class PdfInfo:
 
     @property
     def size_label(self) -> str:
-        if self.size < 1024 * 1024:
-            return f"{max(1, round(self.size / 1024))} KB"
-        return f"{self.size / (1024 * 1024):.1f} MB"
+        return size_label(self.size)
 
 
 class PdfRenderError(Exception):

@@ -40,7 +40,7 @@ from .incremental import (
 from .pdf import PdfJob, cached_pdf, copy_pdf, render_pdfs
 from .search import PageDigest, SearchIndexError, build_index, cached_index, ensure_index, install_index
 from .template_errors import check_syntax, describe as describe_template_error
-from .outputs import OUTPUTS, docx_path, page_path, pdf_path
+from .outputs import OUTPUTS, action_plan_path, docx_path, page_path, pdf_path
 from .rendering import template_environment
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ log = get_plugin_logger(__name__)
 class ReviewPluginConfig(base.Config):
     reviews_dir = c.Type(str, default="content/reviews")
     cpd_template = c.Type(str, default="content/cpd-template.yaml")
+    organisations = c.Type(str, default="content/organisations.yaml")  # who the reviews ask to act (organisations.py)
     templates_dir = c.Type(str, default="templates")
     cache_dir = c.Type(str, default=".cache/pdf")
     pdfs = c.Type(bool, default=True)
@@ -81,19 +82,29 @@ def read_cpd_questions(path: Path) -> list[CpdQuestion]:
     return questions
 
 
-def load_content(reviews_dir: Path, cpd_template: Path | None = None) -> tuple[list[SourcedReview], list[str], list[CpdQuestion]]:
+def load_content(reviews_dir: Path, cpd_template: Path | None = None,
+                 organisations: Path | None = None) -> tuple[list[SourcedReview], list[str], list[CpdQuestion]]:
     """Every review validated and cross-checked, and the standard CPD questions;
     or ContentErrors listing every problem in every file, all together."""
     from .integrity import check_review
     from .loading import load_reviews
+    from .organisations import organisation_errors, read_organisations
 
     reviews, errors = load_reviews(reviews_dir)
     warnings: list[str] = []
+    directory = None
+    if organisations is not None:
+        try:
+            directory = read_organisations(organisations)
+        except ContentErrors as exc:
+            errors += exc.errors
     for item in reviews:
         item_errors, item_warnings = check_review(item)
         errors += item_errors
         warnings += item_warnings
         errors += readability_errors(item, warnings)
+        if directory is not None:
+            errors += organisation_errors(item, directory)
     cpd_questions: list[CpdQuestion] = []
     if cpd_template is not None:
         try:
@@ -146,6 +157,10 @@ def _render_generated(page, title: str, config, files) -> None:
 
 def _docx_size(record: dict) -> int | None:
     return record["docx"]["size"] if record["docx"] else None
+
+
+def _downloads_signature(infos: dict, record: dict) -> str:
+    return pdf_signature(infos, _docx_size(record), record.get("action_plans"))
 
 
 def _reporting_template_errors(method):
@@ -215,7 +230,9 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.templates_dir = root / self.config.templates_dir
         self.pdf_cache_dir = root / self.config.cache_dir
         self.cache = BuildCache(root / self.config.build_cache_dir)
-        self.fingerprints = Fingerprints.compute(self.templates_dir, root / self.config.cpd_template)
+        self.site_url = config.site_url or ""
+        self.fingerprints = Fingerprints.compute(self.templates_dir, root / self.config.cpd_template,
+                                                 self._organisations_file(), self.site_url)
         self.env = template_environment(self.templates_dir)
         self.env.bytecode_cache = FileSystemBytecodeCache(self._jinja_cache("content"))
         self.summary: list[SimpleNamespace] = []
@@ -226,6 +243,9 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.page_digest = PageDigest(keep_html=getattr(self, "command", "build") == "serve")
         self._newest_date = None
         return config
+
+    def _organisations_file(self) -> Path | None:
+        return self.root / self.config.organisations if self.config.organisations else None
 
     def _jinja_cache(self, which: str) -> str:
         """Compiled templates depend on the environment's settings (in the code) and Jinja's version (in .code)."""
@@ -261,7 +281,8 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
 
     def _job(self, path: Path, light: bool = False) -> ReviewJob:
         return ReviewJob(path, self._keys[path], self.templates_dir, self.root / self.config.cpd_template,
-                         self.cache.root, self.pdf_cache_dir if self.config.pdfs else None, light=light)
+                         self.cache.root, self.pdf_cache_dir if self.config.pdfs else None,
+                         organisations=self._organisations_file(), site_url=self.site_url, light=light)
 
     def _review_records(self) -> tuple[dict[Path, dict], list[str], list[Path]]:
         """Every review's record: from the cache when its key is unchanged, else loaded, checked and rendered.
@@ -287,6 +308,13 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                 read_cpd_questions(cpd_template)
             except ContentErrors as exc:
                 errors += exc.errors  # the reviews are still checked, so every problem is reported at once
+            if self._organisations_file() is not None:
+                from .organisations import read_organisations
+
+                try:
+                    read_organisations(self._organisations_file())
+                except ContentErrors as exc:
+                    errors += exc.errors
             if len(stale) > 2:
                 warm_up()  # load what every worker needs once, before they fork
             # serve, after its first build: a save shows quickest if only the web pages are made now;
@@ -312,11 +340,12 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
 
     def _complete(self, record: dict) -> bool:
         """A record is used only if everything it names is still in the cache (and it has print HTML when PDFs are on)."""
-        if self.config.pdfs and not record["print"]:
+        if self.config.pdfs and (not record["print"] or record.get("action_plans") is None):
             return False
         shas = [spec["sha"] for spec in record["print"].values()]
         if record["docx"]:
             shas.append(record["docx"]["sha"])
+        shas += [f["sha"] for plan in record.get("action_plans") or [] for f in plan["files"].values()]
         return all(self.cache.has(sha) for sha in shas)
 
     def _pdf_jobs(self) -> list[PdfJob]:
@@ -404,7 +433,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         todo = []
         for path, record in zip(self._paths, self.reviews):
             infos = self._infos_for(record)
-            bodies = record["web"].get(pdf_signature(infos, _docx_size(record)))
+            bodies = record["web"].get(_downloads_signature(infos, record))
             if bodies is None or not all(self.cache.has(sha) for sha in bodies.values()):
                 todo.append((self._job(path), record, infos))
         changed = set()
@@ -527,7 +556,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
             page.meta["young_people"] = True
         if output.key == "cpd":
             page.meta["scripts"] = ["assets/js/cpd-form.js"] if (self.templates_dir / "assets/js/cpd-form.js").exists() else []
-        bodies = record["web"][pdf_signature(self._infos_for(record), _docx_size(record))]
+        bodies = record["web"][_downloads_signature(self._infos_for(record), record)]
         return self.cache.get_text(bodies[output.key])
 
     def _home_entries(self) -> list[SimpleNamespace]:
@@ -546,9 +575,14 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
     def on_post_build(self, config):
         site = Path(config.site_dir)
         self.summary = []
+        self.action_plan_files = 0
         for record in self.reviews:
             if record["docx"]:
                 link_or_copy(self.cache.blob_path(record["docx"]["sha"]), site / docx_path(record["slug"]))
+            for plan in record.get("action_plans") or []:
+                for fmt, spec in plan["files"].items():
+                    link_or_copy(self.cache.blob_path(spec["sha"]), site / action_plan_path(record["slug"], plan["stem"], fmt))
+                    self.action_plan_files += 1
             for output in OUTPUTS:
                 info = self.pdf_infos.get(f"{record['slug']}/{output.key}")
                 if info is None:

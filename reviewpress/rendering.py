@@ -38,11 +38,13 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
 
 def render_content(env: jinja2.Environment, review: Review, output_key: str, medium: str,
                    cpd_defaults: list[CpdQuestion], pdf_info: dict[str, Any] | None = None,
-                   docx_info: Any | None = None) -> Markup:
-    """The body of one output page, for the web ("web") or for a PDF ("print")."""
+                   docx_info: Any | None = None, action_plan_files: list[dict] | None = None) -> Markup:
+    """The body of one output page, for the web ("web") or for a PDF ("print").
+
+    action_plan_files: what the build made for each organisation (incremental.make_action_plans), to link."""
     from .context import build_context
 
-    context = build_context(review, output_key, medium, cpd_defaults, pdf_info, docx_info)
+    context = build_context(review, output_key, medium, cpd_defaults, pdf_info, docx_info, action_plan_files)
     return Markup(env.get_template(OUTPUT_TEMPLATES[output_key]).render(context))
 
 
