@@ -57,8 +57,6 @@ def _excel_url(url: str) -> str:
 def _relative_targets(data: bytes) -> bytes:
     import zipfile
 
-    if _RELATIVE_BASE.encode() not in data and b"relative.invalid" not in data:
-        return data
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
@@ -310,14 +308,17 @@ CSV_HEADERS = (
 
 
 def csv_file(plan: ActionPlan) -> bytes:
-    """UTF-8, one header row, one row per recommendation; several paragraphs or URLs are separated by spaces."""
+    """UTF-8, one header row, one row per recommendation; several URLs are separated by spaces.
+
+    Numbers are written as "Recommendation 2.10" and "Paragraph 3.10": a spreadsheet opening a
+    CSV file reads a bare 2.10 as the number 2.1 (seen in LibreOffice), which is another recommendation."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADERS)
     for row in plan.rows:
         writer.writerow((
-            plan.review_title, plan.review_url, plan.organisation.name, plan.organisation_type, row.number, row.url,
-            row.lead_in, row.text, " ".join(c.number for c in row.citations), " ".join(c.url for c in row.citations),
+            plan.review_title, plan.review_url, plan.organisation.name, plan.organisation_type, f"Recommendation {row.number}", row.url,
+            row.lead_in, row.text, ", ".join(f"Paragraph {c.number}" for c in row.citations), " ".join(c.url for c in row.citations),
             plan.due.isoformat() if plan.due else "", "", "", "", "", "",
         ))
     return out.getvalue().encode("utf-8")

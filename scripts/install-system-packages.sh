@@ -2,11 +2,12 @@
 # Installs the Debian packages the project needs, only those missing.
 #   site: fonts and tools WeasyPrint and the PDF checks use
 #   test: plus the browser (Debian's chromium: no tool downloads its own), Java for
-#         the Nu HTML Checker, and Node for axe-core and vnu-jar.
+#         the Nu HTML Checker, Node for axe-core and vnu-jar, and LibreOffice (Calc and
+#         Writer) to prove the action-plan workbooks and Word files open in an office suite.
 set -euo pipefail
 want=(qpdf poppler-utils fonts-dejavu-core)
 if [[ "${1:-site}" == "test" ]]; then
-  want+=(chromium chromium-driver default-jre-headless nodejs npm)
+  want+=(chromium chromium-driver default-jre-headless nodejs npm libreoffice-calc libreoffice-writer)
 fi
 missing=()
 for pkg in "${want[@]}"; do
