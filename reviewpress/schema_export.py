@@ -1,5 +1,5 @@
-"""The review schema as JSON Schema, for editors (yaml-language-server) to
-validate and autocomplete review files while staff type."""
+"""The review and organisations schemas as JSON Schema, for editors (yaml-language-server) to
+validate and autocomplete the content files while staff type."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from .model import Review
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "review.schema.json"
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/review.schema.json"
+ORGANISATIONS_SCHEMA_PATH = SCHEMA_PATH.with_name("organisations.schema.json")
+ORGANISATIONS_SCHEMA_LINE = "# yaml-language-server: $schema=../schema/organisations.schema.json"
 
 
 def review_json_schema() -> str:
@@ -20,11 +22,25 @@ def review_json_schema() -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+def organisations_json_schema() -> str:
+    from pydantic import TypeAdapter
+
+    from .organisations import Organisation
+
+    schema = TypeAdapter(list[Organisation]).json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Organisations"
+    schema["description"] = "The organisations reviews ask to act: one name each, its type and the other names reports use."
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def write_schema(path: Path = SCHEMA_PATH) -> bool:
-    """Write the schema if it changed; True when the file was rewritten."""
-    text = review_json_schema()
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
+    """Write the schemas if they changed; True when a file was rewritten."""
+    changed = False
+    for target, text in ((path, review_json_schema()), (path.with_name(ORGANISATIONS_SCHEMA_PATH.name), organisations_json_schema())):
+        if target.exists() and target.read_text(encoding="utf-8") == text:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        changed = True
+    return changed

@@ -14,7 +14,14 @@ import pytest
 from reviewpress.context import OUTPUTS, pdf_path
 from reviewpress.loading import read_review
 from reviewpress.model import KeyRecommendationsBlock, iter_blocks, iter_findings
-from reviewpress.schema_export import SCHEMA_LINE, SCHEMA_PATH, review_json_schema
+from reviewpress.schema_export import (
+    ORGANISATIONS_SCHEMA_LINE,
+    ORGANISATIONS_SCHEMA_PATH,
+    SCHEMA_LINE,
+    SCHEMA_PATH,
+    organisations_json_schema,
+    review_json_schema,
+)
 
 from .conftest import REVIEWS_DIR, ROOT, review_slugs
 from .html_tools import parse, resolve
@@ -38,6 +45,9 @@ def test_review_files_start_with_the_schema_line(slug):
 
 def test_exported_json_schema_is_current():
     assert SCHEMA_PATH.read_text(encoding="utf-8") == review_json_schema(), "run `python build.py schema`"
+    assert ORGANISATIONS_SCHEMA_PATH.read_text(encoding="utf-8") == organisations_json_schema(), "run `python build.py schema`"
+    organisations = ROOT / "content" / "organisations.yaml"
+    assert organisations.read_text(encoding="utf-8").splitlines()[0] == ORGANISATIONS_SCHEMA_LINE
 
 
 @pytest.mark.parametrize("slug", SLUGS)

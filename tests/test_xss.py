@@ -62,9 +62,21 @@ def xss_site(tmp_path_factory) -> Path:
     for review in reviews.glob("*.yaml"):
         review.unlink()
     (reviews / "every-field.yaml").write_text(yaml.safe_dump(EVERY_FIELD, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    names: list[str] = [n for g in EVERY_FIELD.get("recommendations", []) for n in g["organisations"]]
+    names += (EVERY_FIELD.get("next_steps") or {}).get("required_from", [])
     for index, vector in enumerate(VECTORS):
+        data = poisoned(index, vector)
         (reviews / f"xss-{index:02d}.yaml").write_text(
-            yaml.safe_dump(poisoned(index, vector), allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
+            yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
+        names += [n for g in data.get("recommendations", []) for n in g["organisations"]]
+        names += (data.get("next_steps") or {}).get("required_from", [])
+    # The poisoned organisation names must be in the organisations list for the build to accept them.
+    from reviewpress.organisations import name_key
+
+    listed = [{"name": name, "type": "other"} for name in {name_key(n): n for n in names}.values()]
+    (project / "content" / "organisations.yaml").write_text(
+        yaml.safe_dump(yaml.safe_load((ROOT / "content" / "organisations.yaml").read_text(encoding="utf-8")) + listed,
+                       allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
     site = project / "site"
     with pytest.MonkeyPatch.context() as patch:
         # The young people's readability limits would (rightly) reject most of these
