@@ -60,16 +60,29 @@ def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path | None = 
     if not quiet:
         mkdocs_log.addHandler(progress)
         mkdocs_log.setLevel(logging.INFO)
+    project_lock = None
     try:
+        if problem := _environment_problem():
+            print(f"The build failed. site/ was not changed.\n\n{problem}", file=sys.stderr)
+            return 1
         try:
             config = _config(config_file)
         except (MkDocsException, SystemExit) as exc:
             _print_failure(collector, exc)
             return 1
         final = Path(site_dir) if site_dir else Path(config.site_dir)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(final)
-        staging, lock = _new_staging(final)
+        try:
+            project_lock = _lock_project(Path(config.config_file_path).parent, quiet)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            _remove_leftovers(final)
+            staging, lock = _new_staging(final)
+        except OSError as exc:
+            where = exc.filename or final.parent
+            print(f"The build failed. site/ was not changed.\n\nCannot write to {where}: {exc.strerror or exc}. "
+                  "The build keeps its cache in the project's .cache/ folder and writes the new site beside site/ "
+                  "before swapping it in; make both writable.", file=sys.stderr)
+            return 1
+        watched = _content_state(Path(config.config_file_path).parent)
         try:
             config.site_dir = str(staging)  # not loaded again: loading the config takes a noticeable part of a no-change build
             plugin = config.plugins["reviewpress"]
@@ -86,11 +99,20 @@ def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path | None = 
         except BaseException:
             _discard(staging, lock)
             raise
+        changed = _changed_files(watched, _content_state(Path(config.config_file_path).parent))
+        if changed:
+            _discard(staging, lock)
+            names = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+            print(f"The build failed. site/ was not changed.\n\n{names} changed while the site was being built, "
+                  "so publishing it would show an older state of the content. Build again.", file=sys.stderr)
+            return 1
         _swap_in(staging, final)
         _discard(staging, lock)  # staging now holds the previous site
     finally:
         mkdocs_log.removeHandler(collector)
         mkdocs_log.removeHandler(progress)
+        if project_lock is not None:
+            os.close(project_lock)
     if not quiet:
         _print_summary(plugin, final, time.perf_counter() - started)
     return 0
@@ -106,6 +128,50 @@ def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path | None = 
 # what a killed one left behind: folders whose lock nobody holds any more.
 
 
+def _environment_problem() -> str | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not epoch.strip().isdigit():
+        return (f'SOURCE_DATE_EPOCH is set to "{epoch}"; it must be a whole number of seconds since 1 January 1970 '
+                "(for example 1700000000), or not set at all.")
+    return None
+
+
+def _lock_project(root: Path, quiet: bool) -> int:
+    """One build of a project at a time: a second one waits for the first, so the newer content is the one
+    published last. (An older build finishing after a newer one would otherwise put back older content.)"""
+    folder = root / ".cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / "build.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        print("Another build of this project is running; this one starts when it has finished.", file=sys.stderr, flush=True)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+# What a build reads: if any of it changes while the build runs, what it made is already out of date.
+WATCHED = ("content", "templates", "mkdocs.yml")
+
+
+def _content_state(root: Path) -> dict[str, tuple[int, int]]:
+    state: dict[str, tuple[int, int]] = {}
+    for name in WATCHED:
+        top = root / name
+        paths = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else []
+        for path in paths:
+            try:
+                status = path.stat()
+            except OSError:
+                continue
+            state[path.relative_to(root).as_posix()] = (status.st_size, status.st_mtime_ns)
+    return state
+
+
+def _changed_files(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
+    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+
+
 def _new_staging(final: Path) -> tuple[Path, int]:
     lock, lock_path = tempfile.mkstemp(prefix=f".{final.name}-building-", suffix=".lock", dir=final.parent)
     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the lock exists before the folder does
@@ -114,9 +180,24 @@ def _new_staging(final: Path) -> tuple[Path, int]:
     return staging, lock
 
 
+def _remove_tree(path: Path | str) -> None:
+    """rmtree that also removes folders made read-only (a site/ someone protected: its old copy is ours to delete)."""
+    def make_writable_and_retry(function, name, _):
+        try:
+            os.chmod(os.path.dirname(name), 0o755)
+            if os.path.isdir(name):
+                os.chmod(name, 0o755)
+            function(name)
+        except OSError:
+            pass
+
+    if os.path.lexists(path):
+        shutil.rmtree(path, onerror=make_writable_and_retry)
+
+
 def _discard(staging: Path, lock: int) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
-    shutil.rmtree(f"{staging}.old", ignore_errors=True)
+    _remove_tree(staging)
+    _remove_tree(f"{staging}.old")
     try:
         os.unlink(f"{staging}.lock")
     except OSError:
@@ -291,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     import_cmd.add_argument("--force", action="store_true", help="overwrite an existing review file")
     args = parser.parse_args(argv)
     command = args.command or "build"
+    if command in ("build", "check", "serve") and not Path(args.config_file).is_file():
+        print(f"{args.config_file}: no such file. -f (--config-file) names the project's mkdocs.yml.", file=sys.stderr)
+        return 1
     signal.signal(signal.SIGTERM, _stop)  # a stopped build cleans up after itself, like Ctrl-C
     try:
         if command == "build":

@@ -36,7 +36,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RECORD_VERSION = 1
+from .store import DamagedCacheEntry, copy_into_site, read_verified, report_damage, write_atomic
+
+RECORD_VERSION = 2
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Modules that do not shape any output (the importer, the command line, search, checks run by tests).
 NOT_OUTPUT_CODE = {"cli.py", "importer.py", "schema_export.py", "fidelity.py", "search.py", "__main__.py"}
@@ -137,23 +139,43 @@ class Fingerprints:
 
 
 class BuildCache:
-    """Records by review key, and blobs (HTML, DOCX) by the hash of their content."""
+    """Records by review key, and blobs (HTML, DOCX, action plans) by the SHA-256 of their content.
+
+    Both are checked when read (store.py): a record carries the checksum of its JSON on its first
+    line; a blob's name is its checksum. A blob checked once is remembered by its size and
+    modification time (checked-blobs.json), so a build that changes nothing does not read every
+    stored page again; any write to a blob changes its time and it is checked again."""
 
     def __init__(self, root: Path):
         self.root = root
         self.records_dir = root / "records"
         self.blobs_dir = root / "blobs"
+        self._checked: dict[str, list[int]] | None = None
+        self._checked_changed = False
 
     def record(self, key: str) -> dict | None:
+        path = self.records_dir / f"{key}.json"
         try:
-            record = json.loads((self.records_dir / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            raw = path.read_bytes()
+        except OSError:
             return None
-        return record if record.get("version") == RECORD_VERSION else None
+        checksum, _, body = raw.partition(b"\n")
+        if raw.startswith(b"{"):
+            return None  # written by an older version: made again, silently
+        if checksum.decode("ascii", "replace") != _sha(body):
+            report_damage("review record", path, "its checksum does not match")
+            return None
+        try:
+            record = json.loads(body)
+        except ValueError:
+            report_damage("review record", path, "it is not JSON")
+            return None
+        return record if isinstance(record, dict) and record.get("version") == RECORD_VERSION else None
 
     def save_record(self, key: str, record: dict) -> None:
         record["version"] = RECORD_VERSION
-        _write_atomic(self.records_dir / f"{key}.json", json.dumps(record, sort_keys=True).encode("utf-8"))
+        body = json.dumps(record, sort_keys=True).encode("utf-8")
+        write_atomic(self.records_dir / f"{key}.json", _sha(body).encode() + b"\n" + body)
 
     def blob_path(self, sha: str) -> Path:
         return self.blobs_dir / sha[:2] / sha
@@ -162,36 +184,53 @@ class BuildCache:
         raw = data.encode("utf-8") if isinstance(data, str) else data
         sha = _sha(raw)
         path = self.blob_path(sha)
-        if not path.exists():
-            _write_atomic(path, raw)
+        if not self.has(sha):
+            write_atomic(path, raw)
         return sha
 
     def get_bytes(self, sha: str) -> bytes:
-        return self.blob_path(sha).read_bytes()
+        data = self.blob_path(sha).read_bytes()
+        if _sha(data) != sha:
+            report_damage("stored page or file", self.blob_path(sha), "its checksum does not match")
+            raise DamagedCacheEntry(f"{self.blob_path(sha)} was damaged while the build ran")
+        return data
 
     def get_text(self, sha: str) -> str:
         return self.get_bytes(sha).decode("utf-8")
 
+    def _checked_stamps(self) -> dict[str, list[int]]:
+        if self._checked is None:
+            try:
+                self._checked = json.loads((self.root / "checked-blobs.json").read_text(encoding="utf-8"))
+                assert isinstance(self._checked, dict)
+            except (OSError, ValueError, AssertionError):
+                self._checked = {}
+        return self._checked
+
     def has(self, sha: str) -> bool:
-        return self.blob_path(sha).exists()
+        """The blob is there and intact (a damaged one is reported, removed, and counts as missing)."""
+        path = self.blob_path(sha)
+        try:
+            status = path.stat()
+        except OSError:
+            return False
+        stamp = [status.st_size, status.st_mtime_ns]
+        if self._checked_stamps().get(sha) == stamp:
+            return True
+        if read_verified(path, sha, "stored page or file") is None:
+            return False
+        self._checked_stamps()[sha] = stamp
+        self._checked_changed = True
+        return True
 
+    def remember_checked(self) -> None:
+        """Keep what this build checked, for the next one."""
+        if self._checked_changed and self._checked is not None:
+            write_atomic(self.root / "checked-blobs.json", json.dumps(self._checked, sort_keys=True).encode())
+            self._checked_changed = False
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def link_or_copy(source: Path, destination: Path) -> None:
-    """Put a cached file into the site: a hard link (no copy) where the file system allows."""
-    import shutil
-
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copyfile(source, destination)
+    def copy_into_site(self, sha: str, destination: Path) -> None:
+        copy_into_site(self.blob_path(sha), destination, sha)
 
 
 def pdf_signature(infos: dict[str, object | None], docx_size: int | None, action_plans: list[dict] | None = None) -> str:

@@ -14,11 +14,11 @@ import json
 import logging
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from .outputs import size_label
+from .store import copy_into_site, read_verified, sha256_bytes, write_atomic
 
 
 
@@ -52,6 +52,7 @@ class PdfInfo:
     path: Path
     pages: int
     size: int
+    sha256: str | None = None
 
     @property
     def size_label(self) -> str:
@@ -63,14 +64,17 @@ class PdfRenderError(Exception):
 
 
 class _ErrorCollector(logging.Handler):
-    """WeasyPrint logs problems (missing alt text, unknown options) instead of raising."""
+    """WeasyPrint logs problems (missing alt text, unknown options, ignored CSS) instead of raising."""
 
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+    def __init__(self, level: int = logging.ERROR) -> None:
+        super().__init__(level)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        # At DEBUG only the font loader's failures matter (they name the file; the WARNING does not).
+        if record.levelno >= logging.WARNING or message.startswith("Failed to load font"):
+            self.messages.append(message)
 
 
 def _struct_elements(root: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
@@ -234,10 +238,8 @@ def _render_job(args: tuple[PdfJob, str, str]) -> tuple[str, str | None]:
             pages = len(pdf.pages)
     except Exception as exc:  # reported with the job's name by the caller
         return job.key, f"{type(exc).__name__}: {exc}"
-    tmp = Path(f"{target}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-    _write_info(Path(target), pages, len(data))
+    write_atomic(Path(target), data)
+    _write_info(Path(target), pages, data)
     return job.key, None
 
 
@@ -257,10 +259,18 @@ def _local(ref: str) -> bool:
     return bool(ref) and ":" not in ref.split("/", 1)[0] and not ref.startswith(("//", "#"))
 
 
+_STYLE = re.compile(r"""<style\b[^>]*>(.*?)</style>|\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I | re.S)
+
+
 def referenced_files(html: str) -> list[str]:
-    """The local files an HTML document pulls in (stylesheets, images), as written in it."""
+    """The local files an HTML document pulls in (stylesheets, images), as written in its markup.
+
+    Only tags, <style> blocks and style="" attributes count: text that merely reads like CSS
+    ("url(/dev/zero)" in a paragraph) is not a reference, and is never opened."""
     refs = {m.group(1).strip() for m in _HTML_REF.finditer(html)}
-    refs |= {m.group(1) or m.group(2) for m in _CSS_REF.finditer(html)}  # <style> blocks and style="" attributes
+    for style in _STYLE.finditer(html):
+        css = next(g for g in style.groups() if g is not None)
+        refs |= {m.group(1) or m.group(2) for m in _CSS_REF.finditer(css)}
     return sorted(r for r in refs if _local(r))
 
 
@@ -277,10 +287,15 @@ def assets_fingerprint(templates_dir: Path, refs) -> str:
         if path in seen:
             continue
         seen.add(path)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = b"<missing>"
+        if not path.is_relative_to(root):
+            data = b"<outside the templates>"  # never read: the print layout may use only the project's own files
+        elif not path.is_file():
+            data = b"<missing or not a file>"
+        else:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b"<missing>"
         name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
         digest.update(f"{name}\0".encode() + data + b"\0")
         if path.suffix == ".css":
@@ -315,26 +330,34 @@ def job_cache_key(job: PdfJob, templates_dir: Path) -> str:
     return pdf_cache_key(html_sha, job.forms, assets_fingerprint(templates_dir, referenced_files(job.html)))
 
 
-def _write_info(path: Path, pages: int, size: int) -> None:
-    info = path.with_suffix(".json")
-    tmp = Path(f"{info}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"pages": pages, "size": size}))
-    os.replace(tmp, info)
+def _write_info(path: Path, pages: int, data: bytes) -> None:
+    """Beside each cached PDF: its page count, size and checksum, and the file's time when last checked."""
+    status = path.stat()
+    info = {"pages": pages, "size": len(data), "sha256": sha256_bytes(data), "checked": [status.st_size, status.st_mtime_ns]}
+    write_atomic(path.with_suffix(".json"), json.dumps(info).encode())
 
 
 def cached_pdf(cache_dir: Path, key: str) -> PdfInfo | None:
-    """The cached PDF for a key, or None if it was never rendered."""
+    """The cached PDF for a key, if it is there and intact; None if it must be rendered (again).
+
+    A PDF whose size or time changed since it was last checked is checked against its checksum;
+    a damaged one is reported in one line and rendered again. A cache entry from an older version
+    (no checksum) is rendered again, never opened."""
     path = cache_dir / f"{key}.pdf"
     try:
         info = json.loads(path.with_suffix(".json").read_text())
-        return PdfInfo(path, info["pages"], info["size"])
-    except (OSError, ValueError, KeyError):
-        pass
-    if not path.exists():
+        pages, size, sha = int(info["pages"]), int(info["size"]), str(info["sha256"])
+        status = path.stat()
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    pages = page_count(path)  # rendered before page counts were kept beside the PDFs
-    _write_info(path, pages, path.stat().st_size)
-    return PdfInfo(path, pages, path.stat().st_size)
+    stamp = [status.st_size, status.st_mtime_ns]
+    if info.get("checked") != stamp:
+        data = read_verified(path, sha, "cached PDF")
+        if data is None or len(data) != size:
+            return None
+        info["checked"] = stamp
+        write_atomic(path.with_suffix(".json"), json.dumps(info).encode())
+    return PdfInfo(path, pages, size, sha)
 
 
 def page_count(path: Path) -> int:
@@ -386,9 +409,47 @@ def render_pdfs(jobs: list[PdfJob], templates_dir: Path, cache_dir: Path, worker
 
 
 def copy_pdf(info: PdfInfo, destination: Path) -> None:
-    """Put a cached PDF into the site: a hard link where the file system allows (cached PDFs are never changed in place)."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(info.path, destination)
-    except OSError:
-        shutil.copyfile(info.path, destination)
+    """The site's own copy of a cached PDF, checked against its checksum (store.copy_into_site)."""
+    copy_into_site(info.path, destination, info.sha256)
+
+
+def print_asset_problems(templates_dir: Path, refs) -> list[str]:
+    """What is wrong with the files the print layout names (refs, relative to templates/), as messages:
+    a file that is missing or outside templates/, and whatever WeasyPrint would ignore in a
+    stylesheet or a font it cannot load (it only warns, and every PDF silently changes)."""
+    from urllib.parse import unquote
+
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    root = templates_dir.resolve()
+    problems: list[str] = []
+    reported: set[str] = set()
+    for ref in refs:
+        path = (root / unquote(ref)).resolve()
+        shown = f"{templates_dir.name}/{ref}"
+        if not path.is_relative_to(root):
+            problems.append(f"{shown}: is outside {templates_dir.name}/; the print layout may use only the project's own files")
+            continue
+        if not path.is_file():
+            problems.append(f"{shown}: the print layout uses this file, but it does not exist")
+            continue
+        if path.suffix != ".css":
+            continue
+        collector = _ErrorCollector(logging.DEBUG)
+        logger = logging.getLogger("weasyprint")
+        level = logger.level
+        logger.addHandler(collector)
+        logger.setLevel(logging.DEBUG)
+        try:
+            CSS(filename=str(path), font_config=FontConfiguration())
+        except Exception as exc:
+            collector.messages.append(f"cannot be read as CSS: {exc}")
+        finally:
+            logger.removeHandler(collector)
+            logger.setLevel(level)
+        for message in collector.messages:
+            if message not in reported and not message.startswith("Step "):
+                reported.add(message)
+                problems.append(f"{shown}: {message}")
+    return problems

@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from jinja2 import FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from .errors import ContentError, ContentErrors
@@ -32,12 +33,11 @@ from .incremental import (
     ReviewJob,
     build_review,
     build_web,
-    link_or_copy,
     pdf_signature,
     run_jobs,
     warm_up,
 )
-from .pdf import PdfJob, cached_pdf, copy_pdf, render_pdfs
+from .pdf import PdfJob, cached_pdf, copy_pdf, print_asset_problems, referenced_files, render_pdfs
 from .search import PageDigest, SearchIndexError, build_index, cached_index, ensure_index, install_index
 from .template_errors import check_syntax, describe as describe_template_error
 from .outputs import OUTPUTS, action_plan_path, docx_path, page_path, pdf_path
@@ -52,6 +52,17 @@ if TYPE_CHECKING:
 # comes from the cache (incremental.py) never loads them.
 
 log = get_plugin_logger(__name__)
+
+
+class CheckedBytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates kept between builds; a damaged or foreign file is compiled again, never fatal
+    (Jinja's own cache raises whatever unpickling a damaged file raises)."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:
+            bucket.reset()
 
 
 class ReviewPluginConfig(base.Config):
@@ -90,7 +101,10 @@ def load_content(reviews_dir: Path, cpd_template: Path | None = None,
     from .loading import load_reviews
     from .organisations import organisation_errors, read_organisations
 
+    from .site_files import review_paths
+
     reviews, errors = load_reviews(reviews_dir)
+    errors = review_paths(reviews_dir, reviews_dir.parent.parent)[1] + errors
     warnings: list[str] = []
     directory = None
     if organisations is not None:
@@ -234,7 +248,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.fingerprints = Fingerprints.compute(self.templates_dir, root / self.config.cpd_template,
                                                  self._organisations_file(), self.site_url)
         self.env = template_environment(self.templates_dir)
-        self.env.bytecode_cache = FileSystemBytecodeCache(self._jinja_cache("content"))
+        self.env.bytecode_cache = CheckedBytecodeCache(self._jinja_cache("content"))
         self.summary: list[SimpleNamespace] = []
         self.warnings: list[str] = []
         self.reviews: list[dict] = []
@@ -257,8 +271,10 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         started = time.perf_counter()
         self.stats = {"reviews": 0, "reviews_rendered": [], "web_rendered": [], "pdfs_rendered": [], "pdf_pages_rendered": 0,
                       "pdf_seconds": 0.0, "pdfs_pending": 0}
-        records, problems, stale_paths = self._review_records()
-        if problems := problems + self._template_problems(config):
+        self._dropped, file_errors = self._scan_sources(config)
+        records, problems, stale_paths = self._review_records(file_errors)
+        # The same template mistake stops every review that uses it: say it once.
+        if problems := list(dict.fromkeys(self._template_problems(config) + problems)):
             raise PluginError("\n".join(problems))
         self._paths = sorted(records)
         self.reviews = [records[path] for path in self._paths]
@@ -284,14 +300,16 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                          self.cache.root, self.pdf_cache_dir if self.config.pdfs else None,
                          organisations=self._organisations_file(), site_url=self.site_url, light=light)
 
-    def _review_records(self) -> tuple[dict[Path, dict], list[str], list[Path]]:
+    def _review_records(self, file_errors: list[ContentError] = ()) -> tuple[dict[Path, dict], list[str], list[Path]]:
         """Every review's record: from the cache when its key is unchanged, else loaded, checked and rendered.
 
         Raises PluginError listing every content problem in every file.
         """
         cpd_template = self.root / self.config.cpd_template
         fingerprints = self.fingerprints
-        paths = sorted(self.reviews_dir.glob("*.yaml"))
+        from .site_files import review_paths
+
+        paths, misplaced = review_paths(self.reviews_dir, self.root)
         self._keys = {path: fingerprints.review_key(path.read_bytes(), path.name) for path in paths}
         records: dict[Path, dict] = {}
         stale = []
@@ -301,7 +319,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                 stale.append(path)
             else:
                 records[path] = record
-        errors: list[ContentError] = []
+        errors: list[ContentError] = list(file_errors) + list(misplaced)
         problems: list[str] = []
         if stale:
             try:
@@ -335,7 +353,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                 errors.append(ContentError(path, None, "slug", f'"{slug}" is already the slug of {seen[slug].name}; each review needs its own slug'))
             seen.setdefault(slug, path)
         if errors:
-            raise PluginError(ContentErrors(errors).report() + "".join(f"\n- {p}" for p in problems))
+            raise PluginError(ContentErrors(errors).report() + "".join(f"\n- {p}" for p in dict.fromkeys(problems)))
         return records, problems, stale
 
     def _complete(self, record: dict) -> bool:
@@ -373,6 +391,9 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         for job in todo:
             slug, key = job.key.split("/")
             object.__setattr__(job, "html", self.cache.get_text(by_slug[slug]["print"][key]["sha"]))
+        refs = sorted({ref for job in todo for ref in referenced_files(job.html)})
+        if problems := print_asset_problems(self.templates_dir, refs):
+            raise PluginError("The print layout's files have problems, so no PDF was made:\n" + "\n".join(f"- {p}" for p in problems))
         if getattr(self, "command", "build") == "serve":
             self.stats["pdfs_pending"] = len(todo)
             return todo  # the pages first; the PDFs follow (a reload when they are ready)
@@ -497,7 +518,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         env.template_class = ReportingTemplate
         if env.cache is not None:
             env.cache.clear()  # templates compiled from here on are ReportingTemplates
-        env.bytecode_cache = FileSystemBytecodeCache(self._jinja_cache("site"))  # compiled templates kept between builds
+        env.bytecode_cache = CheckedBytecodeCache(self._jinja_cache("site"))  # compiled templates kept between builds
         if problems := self._checked_once("layout", lambda: check_syntax(env, self.templates_dir, only=self._layout_templates(config))):
             raise PluginError("\n".join(problems))
         return env
@@ -518,6 +539,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         return page
 
     def on_files(self, files: Files, config) -> Files:
+        self._publish_only_what_is_meant(files, config)
         self.pages: dict[str, SimpleNamespace] = {}
         home = File.generated(config, "index.md", content="# Health review reports\n")
         self._replace(files, home)
@@ -530,6 +552,36 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                 self._replace(files, file)
                 self.pages[uri] = SimpleNamespace(kind="output", record=record, output=output, title=title)
         return files
+
+    def _scan_sources(self, config) -> tuple[set[str], list[ContentError]]:
+        """The files of content/ and templates/ that must not be published (site_files.py), and an error
+        for each that should not be there at all; found before anything is built, so they are reported
+        with the reviews' problems."""
+        from .site_files import docs_file_problem, theme_file_problem
+
+        docs_dir = Path(config.docs_dir)
+        sources = {p.resolve() for p in (self.root / self.config.cpd_template, self._organisations_file()) if p is not None}
+        dropped: set[str] = set()
+        errors: list[ContentError] = []
+        for top in (docs_dir, self.templates_dir):
+            for folder, subfolders, names in os.walk(top, followlinks=False):
+                for name in sorted(names) + sorted(d for d in subfolders if Path(folder, d).is_symlink()):
+                    path = Path(folder) / name
+                    if top == docs_dir:
+                        problem = docs_file_problem(path.relative_to(docs_dir).as_posix(), path, self.root, docs_dir,
+                                                    self.reviews_dir, sources)
+                    else:
+                        problem = theme_file_problem(path, self.root)
+                    if problem is not None:
+                        dropped.add(os.path.normpath(path))
+                        if problem:
+                            errors.append(ContentError(path, None, None, problem))
+        return dropped, errors
+
+    def _publish_only_what_is_meant(self, files: Files, config) -> None:
+        for file in list(files):
+            if file.abs_src_path is not None and os.path.normpath(file.abs_src_path) in self._dropped:
+                files.remove(file)
 
     @staticmethod
     def _replace(files: Files, file: File) -> None:
@@ -578,10 +630,10 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.action_plan_files = 0
         for record in self.reviews:
             if record["docx"]:
-                link_or_copy(self.cache.blob_path(record["docx"]["sha"]), site / docx_path(record["slug"]))
+                self.cache.copy_into_site(record["docx"]["sha"], site / docx_path(record["slug"]))
             for plan in record.get("action_plans") or []:
                 for fmt, spec in plan["files"].items():
-                    link_or_copy(self.cache.blob_path(spec["sha"]), site / action_plan_path(record["slug"], plan["stem"], fmt))
+                    self.cache.copy_into_site(spec["sha"], site / action_plan_path(record["slug"], plan["stem"], fmt))
                     self.action_plan_files += 1
             for output in OUTPUTS:
                 info = self.pdf_infos.get(f"{record['slug']}/{output.key}")
@@ -590,6 +642,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                 copy_pdf(info, site / pdf_path(record["slug"], output))
                 self.summary.append(SimpleNamespace(slug=record["slug"], output=output, pdf=info))
         self._index_search(config)
+        self.cache.remember_checked()
         self._served_once = True
         self._write_stats()
 

@@ -36,6 +36,8 @@ import sys
 import time
 from pathlib import Path
 
+from .store import copy_into_site, report_damage, sha256_file, write_atomic
+
 OUTPUT_DIR = "pagefind"
 SHARD_REVIEWS = 80
 RECORD_CHARS = 8000
@@ -190,17 +192,53 @@ def _run_pagefind(records_dir: Path, output: Path, primary: bool) -> None:
             shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    """Copy a folder, as hard links where the file system allows (index files are never modified in place)."""
+CHECKSUMS = ".checksums.json"
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """The site's own copy of a cached shard (store.copy_into_site), without its checksum list."""
     for folder, _, names in os.walk(source):
         relative = Path(folder).relative_to(source)
         (target / relative).mkdir(parents=True, exist_ok=True)
         for name in names:
-            src, dst = Path(folder) / name, target / relative / name
-            try:
-                os.link(src, dst)
-            except OSError:
-                shutil.copyfile(src, dst)
+            if relative == Path(".") and name == CHECKSUMS:
+                continue
+            copy_into_site(Path(folder) / name, target / relative / name)
+
+
+def _files_of(folder: Path) -> dict[str, Path]:
+    return {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*")) if p.is_file() and p.name != CHECKSUMS}
+
+
+def _record_checksums(folder: Path) -> None:
+    entries = {}
+    for name, path in _files_of(folder).items():
+        status = path.stat()
+        entries[name] = [sha256_file(path), status.st_size, status.st_mtime_ns]
+    write_atomic(folder / CHECKSUMS, json.dumps(entries, sort_keys=True).encode())
+
+
+def _intact(folder: Path) -> bool:
+    """A cached shard is used only if every file it was made with is there, unchanged (checked by
+    checksum when its size or time changed); otherwise it is reported, removed and indexed again."""
+    if not folder.is_dir():
+        return False
+    if not (folder / CHECKSUMS).exists():  # indexed by an older version: indexed again, silently
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    try:
+        entries = json.loads((folder / CHECKSUMS).read_text(encoding="utf-8"))
+        files = _files_of(folder)
+        if set(files) != set(entries):
+            raise ValueError("files were added or removed")
+        for name, (sha, size, mtime) in entries.items():
+            status = files[name].stat()
+            if [status.st_size, status.st_mtime_ns] != [size, mtime] and sha256_file(files[name]) != sha:
+                raise ValueError(f"{name} changed")
+    except (OSError, ValueError, TypeError) as exc:
+        report_damage("search index shard", folder, str(exc) if isinstance(exc, ValueError) else "its checksums cannot be read")
+        return False
+    return True
 
 
 class SearchIndex:
@@ -213,7 +251,7 @@ class SearchIndex:
 
 def cached_index(cache_dir: Path, pages: PageDigest) -> SearchIndex | None:
     shards = [cache_dir / digest for digest, _ in pages.shards()]
-    return SearchIndex(shards, 0) if all(s.is_dir() for s in shards) else None
+    return SearchIndex(shards, 0) if all(_intact(s) for s in shards) else None
 
 
 def ensure_index(cache_dir: Path, pages: PageDigest, site_dir: Path | None = None) -> SearchIndex:
@@ -222,7 +260,7 @@ def ensure_index(cache_dir: Path, pages: PageDigest, site_dir: Path | None = Non
     for n, (digest, urls) in enumerate(pages.shards()):
         cached = cache_dir / digest
         folders.append(cached)
-        if cached.is_dir():
+        if _intact(cached):
             continue
         built += 1
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -232,6 +270,7 @@ def ensure_index(cache_dir: Path, pages: PageDigest, site_dir: Path | None = Non
             (scratch / "records").mkdir(parents=True)
             write_records(site_dir, pages, urls, scratch / "records")
             _run_pagefind(scratch / "records", scratch / "index", primary=n == 0)
+            _record_checksums(scratch / "index")
             try:
                 os.replace(scratch / "index", cached)
             except OSError:  # another build wrote the same shard meanwhile
@@ -246,10 +285,10 @@ def install_index(index: SearchIndex, site_dir: Path) -> None:
     listed in pagefind/shards.json; replaces what is there in one rename."""
     target = site_dir / OUTPUT_DIR
     fresh = site_dir / f".{OUTPUT_DIR}-{os.getpid()}-{time.monotonic_ns()}"
-    _link_tree(index.shards[0], fresh)
+    _copy_tree(index.shards[0], fresh)
     extra = []
     for n, shard in enumerate(index.shards[1:], 1):
-        _link_tree(shard, fresh / f"shard-{n}")
+        _copy_tree(shard, fresh / f"shard-{n}")
         extra.append(f"shard-{n}/")
     (fresh / "shards.json").write_text(json.dumps(extra))
     old = site_dir / f".{OUTPUT_DIR}-old-{time.monotonic_ns()}"
