@@ -338,12 +338,12 @@ def _print_readability(reviews) -> None:
 
 
 def serve(config_file: Path = ROOT / "mkdocs.yml", address: str = "127.0.0.1:8000") -> int:
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from .preview import serve as preview
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for noisy in ("weasyprint", "fontTools", "pikepdf"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True)
+    preview(config_file=str(config_file), dev_addr=address)
     return 0
 
 

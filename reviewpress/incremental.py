@@ -32,6 +32,7 @@ import json
 import os
 import re
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,7 @@ from .store import DamagedCacheEntry, copy_into_site, read_verified, report_dama
 RECORD_VERSION = 2
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Modules that do not shape any output (the importer, the command line, search, checks run by tests).
-NOT_OUTPUT_CODE = {"cli.py", "importer.py", "schema_export.py", "fidelity.py", "search.py", "__main__.py"}
+NOT_OUTPUT_CODE = {"cli.py", "importer.py", "schema_export.py", "fidelity.py", "search.py", "__main__.py", "preview.py", "site_files.py"}
 NOT_OUTPUT_DIRS = {"importing", "__pycache__"}
 OUTPUT_LIBRARIES = ("jinja2", "markdown", "nh3", "pydantic", "pyyaml", "textstat", "python-docx", "markupsafe", "xlsxwriter", "holidays")
 CONTENT_TEMPLATE_ROOTS = (
@@ -219,8 +220,11 @@ class BuildCache:
             return True
         if read_verified(path, sha, "stored page or file") is None:
             return False
-        self._checked_stamps()[sha] = stamp
-        self._checked_changed = True
+        # As git does for its index: a file changed within the file system's timestamp resolution of
+        # being checked could change again unseen, so only files older than that are remembered.
+        if time.time_ns() - status.st_mtime_ns > 2_000_000_000:
+            self._checked_stamps()[sha] = stamp
+            self._checked_changed = True
         return True
 
     def remember_checked(self) -> None:

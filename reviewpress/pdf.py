@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -332,8 +333,7 @@ def job_cache_key(job: PdfJob, templates_dir: Path) -> str:
 
 def _write_info(path: Path, pages: int, data: bytes) -> None:
     """Beside each cached PDF: its page count, size and checksum, and the file's time when last checked."""
-    status = path.stat()
-    info = {"pages": pages, "size": len(data), "sha256": sha256_bytes(data), "checked": [status.st_size, status.st_mtime_ns]}
+    info = {"pages": pages, "size": len(data), "sha256": sha256_bytes(data), "checked": None}
     write_atomic(path.with_suffix(".json"), json.dumps(info).encode())
 
 
@@ -355,8 +355,11 @@ def cached_pdf(cache_dir: Path, key: str) -> PdfInfo | None:
         data = read_verified(path, sha, "cached PDF")
         if data is None or len(data) != size:
             return None
-        info["checked"] = stamp
-        write_atomic(path.with_suffix(".json"), json.dumps(info).encode())
+        # Remembered only once the file is older than the file system's timestamp resolution (as git does):
+        # a change made within the same tick would keep the same size and time.
+        if time.time_ns() - status.st_mtime_ns > 2_000_000_000:
+            info["checked"] = stamp
+            write_atomic(path.with_suffix(".json"), json.dumps(info).encode())
     return PdfInfo(path, pages, size, sha)
 
 

@@ -26,6 +26,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from .errors import ContentError, ContentErrors
+from .store import report_damage, write_atomic
 from .incremental import (
     AssetFingerprints,
     BuildCache,
@@ -55,14 +56,39 @@ log = get_plugin_logger(__name__)
 
 
 class CheckedBytecodeCache(FileSystemBytecodeCache):
-    """Compiled templates kept between builds; a damaged or foreign file is compiled again, never fatal
-    (Jinja's own cache raises whatever unpickling a damaged file raises)."""
+    """Compiled templates kept between builds, each file with the SHA-256 of its bytecode in front.
+
+    Jinja's own cache unmarshals whatever the file holds: a damaged file raised UnpicklingError,
+    and a flipped byte in the code crashed Python (marshal trusts its input). A file whose
+    checksum does not match, or that is of another format, is compiled again."""
 
     def load_bytecode(self, bucket: Bucket) -> None:
+        import hashlib
+        import io
+
         try:
-            super().load_bytecode(bucket)
+            raw = Path(self._get_cache_filename(bucket)).read_bytes()
+        except OSError:
+            return
+        digest, payload = raw[:32], raw[32:]
+        if hashlib.sha256(payload).digest() != digest:
+            return
+        try:
+            bucket.load_bytecode(io.BytesIO(payload))
         except Exception:
             bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        import hashlib
+        import io
+
+        out = io.BytesIO()
+        bucket.write_bytecode(out)
+        payload = out.getvalue()
+        try:
+            write_atomic(Path(self._get_cache_filename(bucket)), hashlib.sha256(payload).digest() + payload)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
 
 
 class ReviewPluginConfig(base.Config):
@@ -495,15 +521,20 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
 
         key = hashlib.sha256(f"{self.fingerprints.code}\n{html}".encode()).hexdigest()
         cached = self.cache.root / "pages" / key
-        if cached.exists():
-            return Markup(cached.read_text(encoding="utf-8"))
+        try:
+            raw = cached.read_bytes()
+        except OSError:
+            raw = b""
+        checksum, _, body = raw.partition(b"\n")
+        if raw and checksum.decode("ascii", "replace") == hashlib.sha256(body).hexdigest():
+            return Markup(body.decode("utf-8"))
+        if raw:
+            report_damage("cleaned page", cached, "its checksum does not match")
         from .inline import clean_page
 
         result = clean_page(html)
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(f".{key}.{os.getpid()}")
-        tmp.write_text(str(result), encoding="utf-8")
-        os.replace(tmp, cached)
+        body = str(result).encode("utf-8")
+        write_atomic(cached, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
         return result
 
     def on_env(self, env, config, files):

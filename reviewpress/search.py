@@ -215,7 +215,7 @@ def _record_checksums(folder: Path) -> None:
     for name, path in _files_of(folder).items():
         status = path.stat()
         entries[name] = [sha256_file(path), status.st_size, status.st_mtime_ns]
-    write_atomic(folder / CHECKSUMS, json.dumps(entries, sort_keys=True).encode())
+    write_atomic(folder / CHECKSUMS, json.dumps({"recorded": time.time_ns(), "files": entries}, sort_keys=True).encode())
 
 
 def _intact(folder: Path) -> bool:
@@ -227,15 +227,18 @@ def _intact(folder: Path) -> bool:
         shutil.rmtree(folder, ignore_errors=True)
         return False
     try:
-        entries = json.loads((folder / CHECKSUMS).read_text(encoding="utf-8"))
+        checksums = json.loads((folder / CHECKSUMS).read_text(encoding="utf-8"))
+        entries, recorded = checksums["files"], int(checksums["recorded"])
         files = _files_of(folder)
         if set(files) != set(entries):
             raise ValueError("files were added or removed")
         for name, (sha, size, mtime) in entries.items():
             status = files[name].stat()
-            if [status.st_size, status.st_mtime_ns] != [size, mtime] and sha256_file(files[name]) != sha:
+            # A file whose time is within two seconds of the recording could have changed within the same tick.
+            unchanged = [status.st_size, status.st_mtime_ns] == [size, mtime] and recorded - mtime > 2_000_000_000
+            if not unchanged and sha256_file(files[name]) != sha:
                 raise ValueError(f"{name} changed")
-    except (OSError, ValueError, TypeError) as exc:
+    except (OSError, ValueError, TypeError, KeyError) as exc:
         report_damage("search index shard", folder, str(exc) if isinstance(exc, ValueError) else "its checksums cannot be read")
         return False
     return True

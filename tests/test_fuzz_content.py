@@ -210,3 +210,84 @@ def test_full_builds_of_mutated_reviews_never_change_site_when_they_fail(small_p
     build_odd_text()
     with capsys.disabled():
         print(f"\n  full builds of mutated reviews: {len(outcomes)} ({', '.join(outcomes)})")
+
+
+# --- the cache and the content folder (issue 13) --------------------------------------------
+
+STRAY_NAMES = st.sampled_from([
+    "bedford.yml", "bedford.yaml~", "newtown.yaml.draft", "notes.txt", ".#bedford.yaml", "bedford.yaml.swp",
+    "page.html", "picture.png", "#autosave#", "Thumbs.db", "data.json", "README",
+])
+STRAY_FOLDERS = st.sampled_from(["content", "content/reviews", "content/pages", "templates/assets"])
+CACHE_DAMAGE = st.sampled_from(["truncate", "empty", "flip a byte", "append markup", "delete"])
+
+
+def _clean_site_after(project: Path, site: Path, changes: list[str], err: str, status: int, before: str, clean: str) -> str:
+    assert status in (0, 1), err
+    assert "Traceback" not in err and "Unexpected error" not in err, err
+    if status == 1:
+        assert tree_hash(site) == before, "a failed build changed site/"
+        assert any(Path(change).name in err for change in changes), f"the message names none of {changes}:\n{err}"
+        return "refused, naming the file"
+    assert tree_hash(site) == clean, f"after {changes} the site is not what a clean build makes"
+    return "built the clean site"
+
+
+def test_damaged_caches_and_stray_files_never_publish_the_wrong_site(small_project, capsys):
+    """Whatever happens to .cache/ and to the folders around the content, a build either publishes
+    exactly what a clean build makes or publishes nothing and names the file."""
+    site = small_project / "site"
+    assert build_site(small_project / "mkdocs.yml", site_dir=site, pdfs=False, quiet=True) == 0
+    clean = tree_hash(site)
+    capsys.readouterr()
+    outcomes: list[str] = []
+
+    @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.tuples(CACHE_DAMAGE, st.integers(0, 10_000)), min_size=1, max_size=4),
+           st.lists(st.tuples(STRAY_FOLDERS, STRAY_NAMES, st.booleans()), max_size=2))
+    def damage(cache_damage, strays):
+        changes: list[str] = []
+        cached = sorted(p for p in (small_project / ".cache").rglob("*") if p.is_file() and p.name != "build.lock")
+        for how, pick in cache_damage:
+            if not cached:
+                break
+            target = cached[pick % len(cached)]
+            if not target.exists():
+                continue
+            data = target.read_bytes()
+            if how == "truncate":
+                target.write_bytes(data[: len(data) // 2])
+            elif how == "empty":
+                target.write_bytes(b"")
+            elif how == "flip a byte" and data:
+                i = pick % len(data)
+                target.write_bytes(data[:i] + bytes([data[i] ^ 0x20]) + data[i + 1:])
+            elif how == "append markup":
+                target.write_bytes(data + b"<script>alert(1)</script>")
+            elif how == "delete":
+                target.unlink()
+        for folder, name, as_link in strays:
+            path = small_project / folder / name
+            if path.exists() or path.is_symlink():
+                continue
+            if as_link:
+                path.symlink_to("/etc/hostname")
+            else:
+                path.write_text("stray", encoding="utf-8")
+            changes.append(str(path))
+        before = tree_hash(site)
+        status = build_site(small_project / "mkdocs.yml", site_dir=site, pdfs=False, quiet=True)
+        err = capsys.readouterr().err
+        try:
+            outcomes.append(_clean_site_after(small_project, site, changes, err, status, before, clean))
+        finally:
+            for change in changes:
+                Path(change).unlink()
+        assert build_site(small_project / "mkdocs.yml", site_dir=site, pdfs=False, quiet=True) == 0
+        assert tree_hash(site) == clean
+        capsys.readouterr()
+
+    damage()
+    with capsys.disabled():
+        print(f"\n  damaged caches and stray files: {len(outcomes)} builds ({', '.join(outcomes)})")
+    assert len(outcomes) >= 5
