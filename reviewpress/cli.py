@@ -283,10 +283,12 @@ def _print_summary(plugin, site: Path, seconds: float) -> None:
     changed = len(plugin.stats.get("reviews_rendered", [])) if getattr(plugin, "stats", None) else len(plugin.reviews)
     print(f"\nBuilt {site} ({len(plugin.reviews)} reviews, {changed} read and rendered again; {plugin.rendered_pdfs} PDFs rendered, "
           f"{len(plugin.summary) - plugin.rendered_pdfs} reused from the cache)\n")
-    width = max((len(f"{s.slug} / {s.output.name}") for s in plugin.summary), default=10)
+    def name(s) -> str:
+        return f"{s.slug} / {s.output.name}" + (f" ({s.edition.name})" if s.edition.key else "")
+
+    width = max((len(name(s)) for s in plugin.summary), default=10)
     for s in plugin.summary:
-        name = f"{s.slug} / {s.output.name}"
-        print(f"  {name:<{width}}  {s.pdf.pages:>4} pages  {s.pdf.size_label:>8}")
+        print(f"  {name(s):<{width}}  {s.pdf.pages:>4} pages  {s.pdf.size_label:>8}")
     if getattr(plugin, "action_plan_files", 0):
         print(f"\n  {plugin.action_plan_files} action-plan files (Excel, Word and CSV for each organisation named)")
     print(f"\nTotal time {seconds:.1f} s")

@@ -343,6 +343,7 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, li
     from .context import OUTPUTS
     from .docx_export import cpd_document
     from .inline import plain
+    from .outputs import print_key
     from .pdf import referenced_files
     from .plugin import _content_date
     from .rendering import pdf_title, render_print_document
@@ -374,8 +375,10 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, li
         record["partial"] = True
     elif job.pdf_cache_dir is not None:
         for output in OUTPUTS:
-            html = render_print_document(env, review, output.key, cpd_defaults)
-            record["print"][output.key] = {"sha": cache.put(html), "refs": referenced_files(html), "forms": output.key == "cpd"}
+            for edition in output.editions:
+                html = render_print_document(env, review, output.key, cpd_defaults, edition)
+                record["print"][print_key(output, edition)] = {
+                    "sha": cache.put(html), "refs": referenced_files(html), "forms": output.key == "cpd"}
     return record
 
 

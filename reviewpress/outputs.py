@@ -19,15 +19,46 @@ class Output:
     label: str  # used in navigation
     path: str  # page path under the review's folder, "" for the review's own page
     pdf_suffix: str
+    large_print: bool = False  # also published as a large-print PDF (the CPD form is not: it is filled in on screen or paper)
 
+    @property
+    def editions(self) -> tuple["Edition", ...]:
+        return EDITIONS if self.large_print else EDITIONS[:1]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A printed form of an output: the standard PDF, or large print (same content, another stylesheet)."""
+
+    key: str  # "" for the standard PDF
+    name: str  # "PDF", "large print PDF"
+    stylesheet: str  # relative to templates/
+
+
+EDITIONS = (
+    Edition("", "PDF", "assets/css/pdf.css"),
+    Edition("large-print", "large print PDF", "assets/css/pdf-large-print.css"),
+)
+EDITION_BY_KEY = {e.key: e for e in EDITIONS}
 
 OUTPUTS = (
-    Output("report", "full report", "Full report", "", "full-report"),
-    Output("recommendations", "recommendations", "Recommendations", "recommendations/", "recommendations"),
-    Output("young-people", "key points for young people", "Key points for young people", "young-people/", "young-people"),
+    Output("report", "full report", "Full report", "", "full-report", large_print=True),
+    Output("recommendations", "recommendations", "Recommendations", "recommendations/", "recommendations", large_print=True),
+    Output("young-people", "key points for young people", "Key points for young people", "young-people/", "young-people",
+           large_print=True),
     Output("cpd", "CPD reflection template", "CPD reflection template", "cpd/", "cpd-reflection"),
 )
 OUTPUT_BY_KEY = {o.key: o for o in OUTPUTS}
+
+
+def print_key(output: Output, edition: Edition = EDITIONS[0]) -> str:
+    """How a review's record and the PDF jobs name one printed document: "report", "report.large-print"."""
+    return f"{output.key}.{edition.key}" if edition.key else output.key
+
+
+def split_print_key(key: str) -> tuple[Output, Edition]:
+    output, _, edition = key.partition(".")
+    return OUTPUT_BY_KEY[output], EDITION_BY_KEY[edition]
 
 
 def size_label(size: int) -> str:
@@ -47,12 +78,17 @@ def page_path(slug: str, output: Output) -> str:
     return f"reviews/{slug}/{output.path}"
 
 
-def pdf_name(slug: str, output: Output) -> str:
-    return f"{slug}-{output.pdf_suffix}.pdf"
+def pdf_name(slug: str, output: Output, edition: Edition = EDITIONS[0]) -> str:
+    return f"{slug}-{output.pdf_suffix}{'-' + edition.key if edition.key else ''}.pdf"
 
 
-def pdf_path(slug: str, output: Output) -> str:
-    return f"reviews/{slug}/{pdf_name(slug, output)}"
+def pdf_path(slug: str, output: Output, edition: Edition = EDITIONS[0]) -> str:
+    return f"reviews/{slug}/{pdf_name(slug, output, edition)}"
+
+
+def every_pdf_path(slug: str) -> list[str]:
+    """Every PDF published for a review: each output, each of its editions."""
+    return [pdf_path(slug, output, edition) for output in OUTPUTS for edition in output.editions]
 
 
 def docx_name(slug: str) -> str:

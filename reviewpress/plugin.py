@@ -41,7 +41,7 @@ from .incremental import (
 from .pdf import PdfJob, cached_pdf, copy_pdf, print_asset_problems, referenced_files, render_pdfs
 from .search import PageDigest, SearchIndexError, build_index, cached_index, ensure_index, install_index
 from .template_errors import check_syntax, describe as describe_template_error
-from .outputs import OUTPUTS, action_plan_path, docx_path, page_path, pdf_path
+from .outputs import OUTPUTS, action_plan_path, docx_path, page_path, pdf_path, print_key
 from .rendering import template_environment
 
 if TYPE_CHECKING:
@@ -494,7 +494,9 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         return changed
 
     def _infos_for(self, record: dict) -> dict:
-        return {key: self.pdf_infos.get(f"{record['slug']}/{key}") for key in record["titles"]}
+        """What the review's web pages show about its PDFs: each output's, each edition's (a web-only
+        build made no print HTML: then only the outputs, all without a PDF)."""
+        return {key: self.pdf_infos.get(f"{record['slug']}/{key}") for key in (record["print"] or record["titles"])}
 
     @staticmethod
     def _layout_templates(config) -> set[str]:
@@ -667,11 +669,12 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                     self.cache.copy_into_site(spec["sha"], site / action_plan_path(record["slug"], plan["stem"], fmt))
                     self.action_plan_files += 1
             for output in OUTPUTS:
-                info = self.pdf_infos.get(f"{record['slug']}/{output.key}")
-                if info is None:
-                    continue
-                copy_pdf(info, site / pdf_path(record["slug"], output))
-                self.summary.append(SimpleNamespace(slug=record["slug"], output=output, pdf=info))
+                for edition in output.editions:
+                    info = self.pdf_infos.get(f"{record['slug']}/{print_key(output, edition)}")
+                    if info is None:
+                        continue
+                    copy_pdf(info, site / pdf_path(record["slug"], output, edition))
+                    self.summary.append(SimpleNamespace(slug=record["slug"], output=output, edition=edition, pdf=info))
         self._index_search(config)
         self.cache.remember_checked()
         self._served_once = True

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from .outputs import OUTPUT_BY_KEY
+from .outputs import EDITIONS, OUTPUT_BY_KEY, Edition
 
 if TYPE_CHECKING:  # the models are loaded only when something is rendered
     from .model import CpdQuestion, Review
@@ -60,13 +60,20 @@ def pdf_title(review: Review, output_key: str) -> str:
     }[output_key]
 
 
-def render_print_document(env: jinja2.Environment, review: Review, output_key: str, cpd_defaults: list[CpdQuestion]) -> str:
-    """A complete HTML document for WeasyPrint: print layout around the shared content."""
+def render_print_document(env: jinja2.Environment, review: Review, output_key: str, cpd_defaults: list[CpdQuestion],
+                          edition: Edition = EDITIONS[0]) -> str:
+    """A complete HTML document for WeasyPrint: print layout around the shared content.
+
+    The large-print edition is the same content with another stylesheet, so it has the same tags,
+    bookmarks, title and language as the standard PDF."""
     content = render_content(env, review, output_key, "print", cpd_defaults)
     output = OUTPUT_BY_KEY[output_key]
+    title = pdf_title(review, output_key)
     return env.get_template("pdf/layout.html").render(
         content=content,
         output=output,
-        pdf_title=pdf_title(review, output_key),
-        pdf_description=f"The {output.name} of the Care Quality Commission review: {pdf_title(review, 'report')}",
+        edition=edition,
+        pdf_title=f"{title} (large print)" if edition.key else title,
+        pdf_description=f"The {output.name} of the Care Quality Commission review: {pdf_title(review, 'report')}"
+        + (", in large print" if edition.key else ""),
     )

@@ -22,6 +22,7 @@ import pikepdf
 import pytest
 
 from reviewpress.context import OUTPUTS, page_path, pdf_path
+from reviewpress.outputs import every_pdf_path
 from reviewpress.pdf import render_pdf_bytes
 
 from .browser import require_command
@@ -37,7 +38,7 @@ from .pdf_checks import (
     text_contrast_problems,
 )
 
-PDFS = [pdf_path(slug, output) for slug in review_slugs() for output in OUTPUTS]
+PDFS = [path for slug in review_slugs() for path in every_pdf_path(slug)]  # large print too
 YOUNG_PEOPLE_PDFS = [p for p in PDFS if p.endswith("-young-people.pdf")]
 ASPECTS = ["identification", "content tagged or artifact", "headings", "lists and tables", "links and fields", "figures", "fonts"]
 BUNDLED_FONTS = {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold", "Atkinson-Hyperlegible-Italic", "Atkinson-Hyperlegible-BoldItalic"}
@@ -120,7 +121,7 @@ def test_young_people_pdf_lines_are_at_most_70_characters(built_site, path):
 def test_lists_and_tables_of_the_page_are_tagged_in_the_pdf(built_site, path):
     """Whatever the web page's content holds as tables and lists, the PDF holds as Table and L."""
     slug = path.split("/")[1]
-    output = next(o for o in OUTPUTS if path == pdf_path(slug, o))
+    output = next(o for o in OUTPUTS for e in o.editions if path == pdf_path(slug, o, e))
     html = (built_site / page_path(slug, output) / "index.html").read_text(encoding="utf-8")
     article = re.search(r"<article\b.*</article>", html, re.S)
     content = re.sub(r"<nav\b.*?</nav>", "", article.group(0) if article else html, flags=re.S)

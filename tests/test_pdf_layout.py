@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from reviewpress.context import OUTPUTS, pdf_path
+from reviewpress.context import OUTPUTS, pdf_path  # noqa: F401
+from reviewpress.outputs import every_pdf_path
 from reviewpress.pdf import render_pdf_bytes
 
 from .browser import require_command
 from .conftest import ROOT, review_slugs
 
-PDFS = [pdf_path(slug, output) for slug in review_slugs() for output in OUTPUTS]
+PDFS = [path for slug in review_slugs() for path in every_pdf_path(slug)]  # large print too
 BASE_URL = (ROOT / "templates").as_uri() + "/"
 # A4 with 22 mm top and 24 mm bottom margins: the body runs from 7.5% to 91.5% of the page height.
 BODY_TOP, BODY_BOTTOM = 22 / 297, 1 - 24 / 297
