@@ -289,6 +289,8 @@ def _print_summary(plugin, site: Path, seconds: float) -> None:
     width = max((len(name(s)) for s in plugin.summary), default=10)
     for s in plugin.summary:
         print(f"  {name(s):<{width}}  {s.pdf.pages:>4} pages  {s.pdf.size_label:>8}")
+    if getattr(plugin, "epub_files", 0):
+        print(f"\n  {plugin.epub_files} EPUB files (full reports, recommendations and key points for young people)")
     if getattr(plugin, "action_plan_files", 0):
         print(f"\n  {plugin.action_plan_files} action-plan files (Excel, Word and CSV for each organisation named)")
     print(f"\nTotal time {seconds:.1f} s")

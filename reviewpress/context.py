@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from markupsafe import Markup
+
 from .action_plans import FORMATS, deadline_sentence, due_date
 from .deadlines import weekday_date
 from .inline import InlineRenderer, anchor_id, plain
@@ -40,7 +42,7 @@ from .model import (
 )
 
 
-from .outputs import OUTPUT_BY_KEY, OUTPUTS, Output, docx_name, docx_path, page_path, pdf_name, pdf_path, size_label  # noqa: F401 (re-exported)
+from .outputs import EDITIONS, OUTPUT_BY_KEY, OUTPUTS, Edition, Output, epub_name, print_key, docx_name, docx_path, page_path, pdf_name, pdf_path, size_label  # noqa: F401 (re-exported)
 
 
 def _ordinal(day: int) -> str:
@@ -78,6 +80,42 @@ class PageLinks:
             return None  # a PDF cannot follow a relative link to another page
         up = "../" if self.current.path else ""
         return f"{up}{target.path}{fragment}"
+
+
+# Ids the templates write themselves (`id="..."` with a fixed value in templates/). A heading,
+# box, table or section whose title would make one of these ids gets a suffix instead
+# ("recommendations-2"), so that no page has two elements with one id, and no link or skip
+# link lands on the wrong one. tests/test_hostile_text.py checks that every fixed id in
+# templates/ is listed here.
+LAYOUT_IDS = {"main-content"}  # main.html: the skip link's target
+PAGE_IDS = {  # outputs/*.html and the partials they include: on the page whatever the review holds
+    "report": {"title", "contents-title", "cpd-promo-title"},
+    "recommendations": {"title", "cpd-promo-title"},
+    "young-people": {"title", "words-we-use", "helplines"},
+    "cpd": {"title", "cpd-saved", "cpd-restored", "cpd-form", "cpd-part-nmc", "cpd-part-record",
+            "cpd-actions", "cpd-print", "cpd-clear", "cpd-status"},
+}
+# On the page only when the review has what they head (as the templates' conditions say). A
+# report without recommendation groups can have a section titled "Recommendations" keep the id
+# "recommendations", as "Not seen, not heard" does.
+REPORT_IDS_IF = {"recommendations": "recommendations", "next-steps": "next_steps", "footnotes": "footnotes",
+                 "references": "references"}
+RECOMMENDATIONS_PAGE_IDS_IF_GROUPS = {"contents-title", "recommendations", "action-plan-templates"}
+OTHER_TEMPLATE_IDS = {  # templates outside a review's pages, listed for the test that finds them all
+    "search-form", "search-query", "search-status", "search-results", "search-more",
+}
+
+
+class _IdsOnly:
+    """An InlineRenderer that renders nothing, for working out a page's ids without its text."""
+
+    footnote_seen: set[str] = set()
+
+    def block(self, text: str) -> Markup:
+        return Markup("")
+
+    def inline(self, text: str) -> Markup:
+        return Markup("")
 
 
 def _bullet(item: Any, render: InlineRenderer) -> SimpleNamespace:
@@ -129,7 +167,32 @@ class ReviewContextBuilder:
             for _, block in iter_blocks(review)
             if isinstance(block, PracticeRecommendationsBlock)
         }
-        self.used_ids: set[str] = set()
+        self.used_ids: set[str] = self._reserved_ids()
+
+    def _reserved_ids(self) -> set[str]:
+        """Ids this page has that _unique_id does not hand out: the template's own, and those the
+        renderer writes for numbered things (paragraphs, recommendations, notes)."""
+        review = self.review
+        key = self.output.key
+        ids = set(LAYOUT_IDS) | PAGE_IDS[key]
+        if key == "report":
+            ids |= {ident for ident, field_name in REPORT_IDS_IF.items() if getattr(review, field_name)}
+        elif key == "recommendations":
+            blocks = [block for _, block in iter_blocks(review)]
+            if any(isinstance(block, KeyRecommendationsBlock) for block in blocks):
+                ids.add("key-recommendations")
+            if any(isinstance(block, PracticeRecommendationsBlock) for block in blocks):
+                ids.add("in-practice")
+            if review.recommendations:
+                ids |= RECOMMENDATIONS_PAGE_IDS_IF_GROUPS
+        for group in review.recommendations:
+            ids.add(f"recommendations-group-{group.number}")
+            ids.update(anchor_id("rec", rec.number) for rec in group.items)
+        ids.update(anchor_id("para", finding.number) for _, finding in iter_findings(review))
+        ids.update(f"fn-{f.id}" for f in review.footnotes)
+        ids.update(f"fnref-{f.id}" for f in review.footnotes)
+        ids.update(f"ref-{r.number}" for r in review.references)
+        return ids
 
     def _recommendation_href(self, number: str) -> str | None:
         return self.links.to("report", anchor_id("rec", number)) if self.output.key == "report" else self.links.to("recommendations", anchor_id("rec", number))
@@ -142,11 +205,13 @@ class ReviewContextBuilder:
                     cited[number].append(finding.number)
         return cited
 
-    def _unique_id(self, base: str) -> str:
+    def _unique_id(self, base: str, also: tuple[str, ...] = ()) -> str:
+        """base, or base-2, base-3 ...: the first not yet used on this page. also: suffixes of
+        further ids the template makes from this one (a table's "-caption"), which must be free too."""
         ident, n = base, 2
-        while ident in self.used_ids:
+        while any(ident + suffix in self.used_ids for suffix in ("", *also)):
             ident, n = f"{base}-{n}", n + 1
-        self.used_ids.add(ident)
+        self.used_ids.update(ident + suffix for suffix in ("", *also))
         return ident
 
     # --- blocks -------------------------------------------------------------------
@@ -213,7 +278,7 @@ class ReviewContextBuilder:
             t = block.table
             return SimpleNamespace(
                 kind="table",
-                id=self._unique_id("table-" + slugify(t.title)),
+                id=self._unique_id("table-" + slugify(t.title), also=("-caption",)),
                 title_html=r.inline(t.title),
                 column_headings=t.column_headings,
                 headings_from_source="column_headings" in t.model_fields_set,
@@ -410,6 +475,13 @@ class ReviewContextBuilder:
                     href=self.links.to(o.key),
                     pdf_href=pdf_relative(self.output, review.slug, o),
                     pdf=(pdf_info or {}).get(o.key),
+                    editions=[
+                        SimpleNamespace(name=e.name, href=pdf_relative(self.output, review.slug, o, e),
+                                        pdf=(pdf_info or {}).get(print_key(o, e)))
+                        for e in o.editions
+                    ],
+                    epub=(pdf_info or {}).get(f"{o.key}.epub"),
+                    epub_href=("../" if self.output.path else "") + epub_name(review.slug, o),
                     current=o.key == self.output.key,
                 )
                 for o in OUTPUTS
@@ -448,21 +520,31 @@ class ReviewContextBuilder:
         )
 
     def _section_anchor(self, title: str) -> str:
-        def find(sections: list[Section]) -> str | None:
-            for s in sections:
-                if s.title == title:
-                    return anchor_id("section", s.number) if s.number else slugify(s.title)
-                found = find(s.sections)
-                if found:
-                    return found
-            return None
+        """The id of the first section with this title on the full report page."""
+        return self._report_section_ids.get(title, "main-content")
 
-        return find(self.review.sections) or "main-content"
+    @functools.cached_property
+    def _report_section_ids(self) -> dict[str, str]:
+        """Each section title's id on the full report page, the first section first (in reading order).
+
+        Worked out as that page works it out (ids are handed out in reading order, with a suffix
+        where one is taken), by the same code, without rendering any text."""
+        report = ReviewContextBuilder(self.review, OUTPUT_BY_KEY["report"], self.medium, self.cpd_defaults)
+        report.render = _IdsOnly()
+        ids: dict[str, str] = {}
+
+        def walk(sections: list[Section], made: list[SimpleNamespace]) -> None:
+            for section, context in zip(sections, made):
+                ids.setdefault(section.title, context.id)
+                walk(section.sections, context.sections)
+
+        walk(self.review.sections, [report.section(s, 2) for s in self.review.sections])
+        return ids
 
 
-def pdf_relative(current: Output, slug: str, target: Output) -> str:
+def pdf_relative(current: Output, slug: str, target: Output, edition: Edition = EDITIONS[0]) -> str:
     """The PDF link from a page: PDFs all live in the review's own folder."""
-    return ("../" if current.path else "") + pdf_name(slug, target)
+    return ("../" if current.path else "") + pdf_name(slug, target, edition)
 
 
 def build_context(review: Review, output_key: str, medium: str, cpd_defaults: list[CpdQuestion], pdf_info=None,

@@ -545,6 +545,44 @@ def build_web(args: tuple[ReviewJob, dict, dict]) -> ReviewResult:
     return result
 
 
+@dataclass
+class EpubWork:
+    """The EPUBs of one review still to make: (output key, cache key, the standard PDF for the page list or None)."""
+
+    job: ReviewJob
+    todo: list[tuple[str, str, str | None]]
+    cache_dir: Path
+
+
+def build_epubs(work: EpubWork) -> tuple[Path, dict, list[str]]:
+    """Make a review's missing EPUBs into the EPUB cache: (review path, infos by output key, problems)."""
+    from .epub import make_epub, pdf_page_map
+    from .epub_files import store_epub
+    from .errors import ContentErrors
+    from .inline import remembering
+    from .template_errors import describe
+
+    job = work.job
+    env, cpd_defaults = _environment(job.templates_dir, job.cpd_template)
+    item, _, errors = load_checked(job.path, job.organisations)
+    if item is None:
+        return job.path, {}, [ContentErrors(errors).report()]
+    made = {}
+    try:
+        with remembering():
+            for output_key, key, pdf_file in work.todo:
+                page_map = pdf_page_map(Path(pdf_file).read_bytes()) if pdf_file else None
+                data = make_epub(item.review, output_key, env, cpd_defaults, page_map=page_map,
+                                 fonts_dir=job.templates_dir / "assets" / "fonts")
+                made[output_key] = store_epub(work.cache_dir, key, data)
+    except Exception as exc:
+        message = describe(exc)
+        if message is None:
+            raise
+        return job.path, made, [message]
+    return job.path, made, []
+
+
 def warm_up(everything: bool = False) -> None:
     """Load what checking a review needs (textstat's pronouncing dictionary, a few seconds) before forking workers;
     with everything, what rendering needs too (serve does it while waiting for the first save)."""

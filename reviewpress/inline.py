@@ -9,34 +9,106 @@ handler, style, iframe, form or javascript:/data: URL reaches a page.
 from __future__ import annotations
 
 import re
+import secrets
 from contextlib import contextmanager
 from typing import Callable
 
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from .model import CITATION_PATTERN
+from .model import CITATION_PATTERN, MAX_TEXT_LENGTH
 
 ALLOWED_TAGS = {"a", "strong", "em", "sup", "sub", "br", "code", "abbr", "p", "span"}
+# What markup written in a review keeps: a link's address and an abbreviation's expansion.
+# Never an id, class, style or aria-* attribute: a pasted <a aria-label="..."> would make a
+# screen reader announce a name other than the link's visible text.
+AUTHORED_ATTRIBUTES = {"a": {"href"}, "abbr": {"title"}}
+# What the markup the renderer itself writes needs (footnote and reference markers). Those
+# attribute values carry _GENERATED in front while the text is converted, which only this
+# process knows; the sanitiser keeps such an attribute, without the prefix, and drops any other.
+GENERATED_ATTRIBUTES = {"a": {"id", "aria-label"}, "sup": {"class"}}
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "id", "class", "aria-label"},
-    "sup": {"class"},
-    "span": {"class"},
-    "abbr": {"title"},
+    tag: AUTHORED_ATTRIBUTES.get(tag, set()) | GENERATED_ATTRIBUTES.get(tag, set())
+    for tag in AUTHORED_ATTRIBUTES.keys() | GENERATED_ATTRIBUTES.keys()
 }
 URL_SCHEMES = {"https", "http", "mailto"}
+_GENERATED = "rp" + secrets.token_hex(12)
 
+# Markers and the e-mail pattern run on any text, so none of them may backtrack: every
+# repetition is possessive, and an e-mail address is only tried from the start of a run
+# of the characters an address can begin with (see autolink_emails).
 _FOOTNOTE = re.compile(r"\[\^([a-z]{1,2})\]")
-_REFERENCE = re.compile(r"\[ref ([\d,\s]+)\]")
-_NUMBER = re.compile(r"\d+\.\d+")
+_REFERENCE = re.compile(r"\[ref ([\d,\s]++)\]")
+_NUMBER = re.compile(r"\d++(?:\.\d++)?+")
 _EMAIL = re.compile(r"(?<![\w.@/-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[A-Za-z])")
+_EMAIL_LOCAL_RUN = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++(?=@)")
+_EMAIL_RESTART = re.compile(r"[%+]")
 _md = markdown.Markdown(extensions=[], output_format="html")
 _remembered: dict[str, Markup] | None = None
 # Text Markdown would only wrap in <p>: one line, none of the characters Markdown or HTML give a
 # meaning to, no leading or trailing space, not starting like a list, quote or heading. Most
 # paragraphs are like this; they skip Markdown (the same HTML, tests/test_inline_plain.py).
-_PLAIN = re.compile(r"(?![\s\d+=>-])[^\n\r\t\\`*_\[\]<>&!#\x02\x03]*(?<=\S)\Z")
+_PLAIN = re.compile(r"(?![\s\d+=>-])[^\n\r\t\\`*_\[\]<>&!#\x02\x03]*+(?<=\S)\Z")
+
+# Python-Markdown takes time that grows with the square of the text for some inputs (each "["
+# or "(" of a link scans on to its closing bracket, or to the end of the text when there is
+# none; its HTML parser rescans unclosed tags), and recurses once per level of nested lists
+# or quotes. markdown_risk() finds the texts where that could matter; they are errors for the
+# build (integrity.py) and are never given to Markdown (InlineRenderer.block).
+MAX_NESTING = 20  # brackets open at once; real reports open one or two
+MAX_LINKS = 50  # Markdown links ("](") written in one text; the seed reviews write none
+MAX_TAGS = 200  # "<" in one text; the seed reviews have none
+MAX_LINES = 200  # lines in one text; the seed reviews' texts have at most three
+MAX_MARKERS = 50  # footnote markers and numbers in reference markers (each becomes HTML); the seeds have three
+_SQUARE = re.compile(r"\\.|[\[\]]", re.DOTALL)
+_ROUND = re.compile(r"\\.|[()]", re.DOTALL)
+_LINE_NESTING = re.compile(r"(?m)^(?:[ \t]*+(?:>|(?:[-*+]|\d++[.)])(?=[ \t])))++")
+
+
+def _depth(pattern: re.Pattern, text: str, opener: str) -> int:
+    """The most brackets open at once (one left open counts to the end of the text)."""
+    depth = deepest = 0
+    for match in pattern.finditer(text):
+        char = match.group()
+        if char == opener:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif len(char) == 1 and depth:
+            depth -= 1
+    return deepest
+
+
+def markdown_risk(text: str) -> str | None:
+    """Why Markdown could take too long over this text (or overflow its recursion), or None.
+
+    Linear in the text. Every text of the seed reviews passes; the limits are far above what a
+    report needs and far below what would slow Markdown down (tests/test_hostile_text.py)."""
+    if len(text) > MAX_TEXT_LENGTH:
+        return f"is {len(text):,} characters long; the longest text a field may hold is {MAX_TEXT_LENGTH:,}"
+    if text.count("[") > MAX_NESTING and _depth(_SQUARE, text, "[") > MAX_NESTING:
+        return (f"has more than {MAX_NESTING} square brackets [ open at once (nested, or never closed); "
+                "close each [ with ], or write \\[ for a bracket that is only text")
+    if text.count("(") > MAX_NESTING and _depth(_ROUND, text, "(") > MAX_NESTING:
+        return (f"has more than {MAX_NESTING} round brackets ( open at once (nested, or never closed); "
+                "close each ( with )")
+    lines = text.count("\n") + text.count("\r")
+    if lines > MAX_LINES:
+        return f"has {lines:,} lines; a text may hold at most {MAX_LINES} (Markdown reads each line for headings and lists)"
+    if text.count("](") > MAX_LINKS:
+        return f"has more than {MAX_LINKS} Markdown links [text](address); a text may hold at most {MAX_LINKS}"
+    if "[" in text:
+        markers = len(_FOOTNOTE.findall(text)) + sum(len(re.findall(r"\d+", group)) for group in _REFERENCE.findall(text))
+        if markers > MAX_MARKERS:
+            return (f"has {markers:,} footnote and reference markers (each number in [ref ...] counts); "
+                    f"a text may hold at most {MAX_MARKERS}")
+    if text.count("<") > MAX_TAGS:
+        return f"has more than {MAX_TAGS} < characters; a text may hold at most {MAX_TAGS} (write &lt; for a < that is only text)"
+    for match in _LINE_NESTING.finditer(text):
+        if len(re.findall(r"[-*+>]|\d+[.)]", match.group())) > MAX_NESTING:
+            return (f"has a line that starts with more than {MAX_NESTING} list or quotation marks (-, *, +, >, 1.), "
+                    "which Markdown reads as lists inside lists; put the text in quotes or remove the marks")
+    return None
 
 
 @contextmanager
@@ -70,6 +142,9 @@ class InlineRenderer:
         self.footnote_seen: set[str] = set()
 
     def _link_citations(self, text: str) -> str:
+        if "(" not in text:
+            return text
+
         def link_numbers(match: re.Match) -> str:
             def one(number: re.Match) -> str:
                 href = self.recommendation_href(number.group(0))
@@ -80,29 +155,42 @@ class InlineRenderer:
         return CITATION_PATTERN.sub(link_numbers, text)
 
     def _markers(self, text: str) -> str:
+        if "[" not in text:
+            return text
+        mark = _GENERATED  # see GENERATED_ATTRIBUTES
+
         def footnote(match: re.Match) -> str:
             letter = match.group(1)
             first = letter not in self.footnote_seen
             self.footnote_seen.add(letter)
-            ident = f' id="fnref-{letter}"' if first else ""
-            return f'<sup class="footnote-marker"><a{ident} href="#fn-{letter}">[footnote {letter}]</a></sup>'
+            ident = f' id="{mark}fnref-{letter}"' if first else ""
+            return f'<sup class="{mark}footnote-marker"><a{ident} href="#fn-{letter}">[footnote {letter}]</a></sup>'
 
         def reference(match: re.Match) -> str:
             numbers = re.findall(r"\d+", match.group(1))
-            links = ", ".join(f'<a href="#ref-{n}" aria-label="reference {n}">{n}</a>' for n in numbers)
-            return f'<sup class="reference-marker">[{links}]</sup>'
+            links = ", ".join(f'<a href="#ref-{n}" aria-label="{mark}reference {n}">{n}</a>' for n in numbers)
+            return f'<sup class="{mark}reference-marker">[{links}]</sup>'
 
         return _REFERENCE.sub(reference, _FOOTNOTE.sub(footnote, text))
 
     def _autolink_emails(self, text: str) -> str:
-        return _EMAIL.sub(lambda m: f"[{m.group(1)}](mailto:{m.group(1)})", text)
+        return autolink_emails(text)
 
     def block(self, text: str) -> Markup:
         """Text that may hold several paragraphs (separated by blank lines), as <p> elements."""
+        if markdown_risk(text) is not None:
+            # An error for the build (integrity.py); here the text is only shown, never converted.
+            return unformatted(text)
         source = self._markers(self._autolink_emails(self._link_citations(text)))
         if _remembered is not None and source in _remembered:
             return _remembered[source]
-        html = clean(f"<p>{source}</p>" if _PLAIN.match(source) else _md.reset().convert(source))
+        if _PLAIN.match(source):
+            html = clean(f"<p>{source}</p>")
+        else:
+            try:
+                html = clean(_md.reset().convert(source))
+            except RecursionError:  # lists inside lists deeper than markdown_risk lets through
+                return unformatted(text)
         if _remembered is not None:
             _remembered[source] = html
         return html
@@ -115,12 +203,58 @@ class InlineRenderer:
         return html
 
 
+def autolink_emails(text: str) -> str:
+    """Each e-mail address as a Markdown mailto: link: what `_EMAIL.sub` gives, in linear time.
+
+    `_EMAIL` on its own tries every position of a long run of address characters and scans
+    on from each ("+a" * 50,000 took seconds). An address's local part is a run of those
+    characters ending at "@", and the pattern can only start at the run's beginning or just
+    after a "%" or "+" in it (its look-behind); so each run is tried once, from there."""
+    if "@" not in text:
+        return text
+    out: list[str] = []
+    done = 0
+    for run in _EMAIL_LOCAL_RUN.finditer(text):
+        start = run.start()
+        if start < done or (start and re.match(r"[\w.@/-]", text[start - 1])):
+            restart = _EMAIL_RESTART.search(text, max(start, done - 1), run.end() - 1)
+            if restart is None:
+                continue
+            start = restart.end()
+        match = _EMAIL.match(text, start)
+        if match is None:
+            continue
+        address = match.group(1)
+        out.append(text[done:match.start()])
+        out.append(f"[{address}](mailto:{address})")
+        done = match.end()
+    out.append(text[done:])
+    return "".join(out)
+
+
+def unformatted(text: str) -> Markup:
+    """Text shown as it is written, without Markdown: escaped, one <p> per paragraph."""
+    paragraphs = [p.strip() for p in re.split(r"\n[ \t]*+\n\s*+", text)]
+    return Markup("".join(f"<p>{escape(p)}</p>" for p in paragraphs if p))
+
+
+def _keep_generated(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: authored markup keeps only AUTHORED_ATTRIBUTES; an attribute of
+    GENERATED_ATTRIBUTES is kept only when the renderer wrote it (its value starts with _GENERATED)."""
+    if attribute in AUTHORED_ATTRIBUTES.get(tag, ()):
+        return value
+    if attribute in GENERATED_ATTRIBUTES.get(tag, ()) and value.startswith(_GENERATED):
+        return value[len(_GENERATED):]
+    return None
+
+
 def clean(html: str) -> Markup:
     """Only allow-listed tags and attributes survive; the result is safe to print unescaped."""
     return Markup(nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_generated,
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
@@ -129,16 +263,22 @@ def clean(html: str) -> Markup:
 
 def plain(text: str) -> str:
     """Text with Markdown and markers removed, for titles, metadata and readability scoring."""
-    text = _FOOTNOTE.sub("", _REFERENCE.sub("", text))
-    return re.sub(r"(\*\*|\*|__)", "", text).strip()
+    if "[" in text:
+        text = _FOOTNOTE.sub("", _REFERENCE.sub("", text))
+    return _EMPHASIS.sub("", text).strip()
+
+
+_EMPHASIS = re.compile(r"\*\*|\*|__")
 
 
 PAGE_TAGS = ALLOWED_TAGS | {
     "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "hr",
     "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd",
 }
-PAGE_ATTRIBUTES = {
-    **ALLOWED_ATTRIBUTES,
+PAGE_ATTRIBUTES = {  # content/pages/*.md: unchanged by the review text's narrower AUTHORED_ATTRIBUTES
+    "sup": {"class"},
+    "span": {"class"},
+    "abbr": {"title"},
     **{tag: {"id"} for tag in ("h1", "h2", "h3", "h4", "h5", "h6")},
     "a": {"href", "id", "title"},
     "th": {"scope"},

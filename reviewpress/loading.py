@@ -10,6 +10,7 @@ whatever it holds, the result is a review or a list of `ContentError`s.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import types
@@ -22,11 +23,19 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import ContentError, ContentErrors
-from .model import BLOCK_KINDS, Review
+from .model import BLOCK_KINDS, MAX_TEXT_LENGTH, Review
 
 Location = tuple[Any, ...]
 
 MAX_NODES = 200_000  # far more than any real review; stops a runaway file early
+MAX_FILE_BYTES = 2 * 1024 * 1024  # 2 MB: the largest seed review is under 200 KB
+
+# Characters no text may hold: control characters other than tab and line feed (they are
+# invisible, and some break the pages or the PDFs), and the bidirectional embedding,
+# override and isolate characters, which can make text show in another order than it is
+# stored (so a reader sees something other than what was checked).
+_FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 
 
 # --- reading the YAML -----------------------------------------------------------
@@ -103,9 +112,67 @@ class _Reading:
     errors: list[ContentError] = field(default_factory=list)
     seen: set[int] = field(default_factory=set)
     count: int = 0
+    aliases: int = 0  # values written as a YAML alias (*name), each an error
+    too_long: set[Location] = field(default_factory=set)  # reported here, so not again by the schema
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")
+_RESOLVER = yaml.resolver.Resolver()
+
+
+class _AliasMarkingLoader(yaml.SafeLoader):
+    """The pure-Python safe loader, except that a YAML alias (*name) becomes a copy of the
+    node it names, marked as an alias and carrying the alias's own place in the file, so
+    that the error can name the line of the alias rather than that of its anchor (&name).
+    Used only for a file that has an alias, which is always an error."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            node = super().compose_node(parent, index)
+            alias = copy.copy(node)
+            alias.start_mark = mark
+            alias.alias_of = node
+            return alias
+        return super().compose_node(parent, index)
+
+
+def _explicit_tag(node: yaml.Node) -> str | None:
+    """The tag written in the file before a value (`!!binary`, `!!python/name`, `!x`), or None.
+
+    A value without one has the tag YAML gives it from its form: a plain scalar the tag its text
+    resolves to (str, int, bool, a date ...), a quoted or block scalar str, a list seq, a mapping map.
+    (An explicit tag equal to that one changes nothing and cannot be told apart.)"""
+    if isinstance(node, yaml.ScalarNode):
+        expected = _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False)) if not node.style else _YAML_TAG_PREFIX + "str"
+    elif isinstance(node, yaml.SequenceNode):
+        expected = _YAML_TAG_PREFIX + "seq"
+    else:
+        expected = _YAML_TAG_PREFIX + "map"
+    if node.tag == expected:
+        return None
+    return "!!" + node.tag[len(_YAML_TAG_PREFIX):] if node.tag.startswith(_YAML_TAG_PREFIX) else node.tag
+
+
+def _check_text(value: str, loc: Location, line: int, reading: _Reading) -> None:
+    """Every string value: not longer than a field may hold; no control or bidirectional override character."""
+    length = len(value.strip())
+    if length > MAX_TEXT_LENGTH:
+        reading.too_long.add(loc)
+        reading.errors.append(ContentError(
+            reading.path, line, _field_path(loc) or None,
+            f"is {length:,} characters long; the longest text a field may hold is {MAX_TEXT_LENGTH:,} "
+            "(check that nothing was pasted in twice, or that a quotation mark or bracket is not left open)"))
+    bad = _FORBIDDEN_CHARACTER.search(value)
+    if bad is not None:
+        char = bad.group()
+        kind = ("a bidirectional override character, which can make text show in another order than it is written"
+                if char >= "\u202a" else "an invisible control character")
+        reading.errors.append(ContentError(
+            reading.path, line, _field_path(loc) or None,
+            f"contains {kind} (U+{ord(char):04X}, character {bad.start() + 1} of the text); "
+            "control characters and bidirectional override characters are not allowed in text: delete it "
+            "(it often comes from text pasted from another program)"))
 
 
 def _data(node: yaml.Node, loc: Location, reading: _Reading) -> Any:
@@ -115,12 +182,21 @@ def _data(node: yaml.Node, loc: Location, reading: _Reading) -> Any:
         raise _TooBig()
     line = node.start_mark.line + 1
     reading.lines.setdefault(loc, line)
-    if id(node) in reading.seen:
+    if id(node) in reading.seen or getattr(node, "alias_of", None) is not None:
+        reading.aliases += 1
         reading.errors.append(ContentError(
-            reading.path, line, _field_path(loc),
+            reading.path, line, _field_path(loc) or None,
             "repeats earlier content with a YAML alias (*name); write the content out in full instead"))
         return None
     reading.seen.add(id(node))
+    tag = _explicit_tag(node)
+    if tag is not None:
+        reading.errors.append(ContentError(
+            reading.path, line, _field_path(loc) or None,
+            f"YAML tags such as !!binary are not allowed; write the text itself (found the tag {_visible(tag)})"))
+        if isinstance(node, yaml.ScalarNode):
+            _check_text(node.value, loc, line, reading)
+            return node.value
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
@@ -147,13 +223,17 @@ def _data(node: yaml.Node, loc: Location, reading: _Reading) -> Any:
         # Dates stay text here and are parsed by the schema, so an impossible
         # date (2015-13-45) is reported against its field instead of crashing,
         # and a date-like value in a text field is simply text.
+        _check_text(node.value, loc, line, reading)
         return node.value
     if not node.style and node.tag != "tag:yaml.org,2002:str":  # plain (unquoted); libyaml says '', PyYAML None
         reading.raw[loc] = node.value
     try:
-        return _CONSTRUCTOR.construct_object(node, deep=True)
+        value = _CONSTRUCTOR.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError):
-        return node.value
+        value = node.value
+    if isinstance(value, str):
+        _check_text(value, loc, line, reading)
+    return value
 
 
 class _TooBig(Exception):
@@ -200,11 +280,14 @@ def _unclosed_quote(text: str, before_line: int) -> tuple[int, int] | None:
     return found
 
 
-def _compose(text: str) -> yaml.Node | None:
+def _compose(text: str, *, mark_aliases: bool = False) -> yaml.Node | None:
     """The YAML node tree, read with the safe loader (never Python objects).
 
     libyaml's C parser is about 25 times faster; a file it rejects is read
-    again by the pure-Python parser, whose error messages are the ones explained above."""
+    again by the pure-Python parser, whose error messages are the ones explained above.
+    mark_aliases: read with the pure-Python parser, each alias marked with its own line."""
+    if mark_aliases:
+        return yaml.compose(text, Loader=_AliasMarkingLoader)
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:
         try:
@@ -222,6 +305,13 @@ def load_yaml(path: Path) -> tuple[Any, _Reading]:
     except OSError as exc:
         reading.errors.append(ContentError(path, None, None, f"cannot be read: {exc.strerror}"))
         return None, reading
+    if len(raw) > MAX_FILE_BYTES:
+        line = raw[:MAX_FILE_BYTES].count(b"\n") + 1
+        reading.errors.append(ContentError(
+            path, line, None,
+            f"is {len(raw):,} bytes long; the largest file allowed is {MAX_FILE_BYTES:,} bytes (2 MB), and this one "
+            f"passes that size at line {line}; check that nothing was pasted in twice, or split the review"))
+        return None, reading
     text, errors = _decode(path, raw)
     if text is None:
         reading.errors += errors
@@ -231,7 +321,14 @@ def load_yaml(path: Path) -> tuple[Any, _Reading]:
         return None, reading
     try:
         node = _compose(text)
-        return (_data(node, (), reading) if node is not None else None), reading
+        data = _data(node, (), reading) if node is not None else None
+        if reading.aliases:
+            # The fast parser gives an alias the node of its anchor, and so the anchor's line:
+            # read the file again, marking each alias with its own line.
+            reading = _Reading(path)
+            node = _compose(text, mark_aliases=True)
+            data = _data(node, (), reading) if node is not None else None
+        return data, reading
     except yaml.reader.ReaderError as exc:
         before = yaml_lines(text[: exc.position])
         line, column = len(before), len(before[-1]) + 1
@@ -462,6 +559,9 @@ def _describe(error: dict, data: Any, raw: dict[Location, str], root: Any) -> tu
     if kind == "string_too_short":
         return where, "is empty; it needs text"
     if kind == "string_too_long":
+        if ctx.get("max_length") == MAX_TEXT_LENGTH and isinstance(found, str):
+            return where, (f"is {len(found.strip()):,} characters long; the longest text a field may hold is "
+                           f"{MAX_TEXT_LENGTH:,}")
         return where, f"is too long: at most {ctx.get('max_length')} characters"
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
@@ -519,6 +619,8 @@ def validation_errors(exc: ValidationError, data: Any, reading: _Reading, root: 
     for where, loc, kind, message in described:
         if kind == "missing" and loc in suggested:
             continue
+        if kind == "string_too_long" and loc in reading.too_long:
+            continue  # already reported, with the same words, while reading the file
         if kind == "extra_forbidden" and "Did you mean" in message and loc[:-1] + (message.split('"')[3],) in _missing(described):
             message += " (it is required)"
         if (loc, message) in seen:

@@ -9,6 +9,7 @@ autocomplete from the exported JSON Schema.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from typing import Annotated, Any, Literal, Union
@@ -28,17 +29,49 @@ from pydantic_core import PydanticCustomError
 # Slugs become folder names under site/: letters, digits and hyphens only, so
 # no review can write outside the site.
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+# The longest text one field may hold: far more than any paragraph of a real report (the
+# longest in the seed reviews is under 2,000 characters), and small enough that rendering
+# any text, however hostile, takes a bounded time. loading.py reports a longer string value
+# of any field with its file, line and field; the validator here also holds for models made
+# in code. (A validator, not max_length, so that the exported JSON Schema stays as it is.)
+MAX_TEXT_LENGTH = 20_000
+
+
+def _not_too_long(text: str) -> str:
+    if len(text) > MAX_TEXT_LENGTH:
+        raise PydanticCustomError(
+            "string_too_long",
+            "is {length} characters long; the longest text a field may hold is {limit}",
+            {"max_length": MAX_TEXT_LENGTH, "length": f"{len(text):,}", "limit": f"{MAX_TEXT_LENGTH:,}"},
+        )
+    return text
+
+
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True), AfterValidator(_not_too_long)]
 ParagraphNumber = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){1,2}$")]
 RecommendationNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)?$")]
 
 # Every written form of a cross-reference in the series, for example
 # "(**Recommendation 2.1**)", "(Recommendations 1.2, 3.13 and 6.1)",
-# "(Recommendation, 3.3, 7.2 and 10.1)".
+# "(Recommendation, 3.3, 7.2 and 10.1)", and the forms a typist may also produce:
+# "(recommendation 2.1)", "(Recommendations 2.1 & 3.1)", "(Recommendation 2.1.)",
+# "(Recommendation 4)" (a number without a dot, as key recommendations have).
+#
+# Every repetition is possessive or atomic and no two parts can match the same
+# characters, so the pattern never backtracks: it runs in time linear in the text,
+# whatever the text (a bracket is scanned once from its "(" to its end).
+_CITED_NUMBER = r"\d++(?:\.\d++)?+"
+_CITATION_SEPARATOR = r"(?:[\s*_,&]|(?i:and)(?![A-Za-z]))++"
 CITATION_PATTERN = re.compile(
-    r"\*{0,2}\(\s*\**\s*Recommendations?\s*,?\s*((?:\d+\.\d+|[\s,]|and|\*)+)\)\*{0,2}"
+    r"\*{0,2}\((?>[\s*_]*)(?i:recommendations?)(?![A-Za-z])[\s*_,:]*+"
+    r"(" + _CITED_NUMBER + r"(?:" + _CITATION_SEPARATOR + _CITED_NUMBER + r")*+[\s*_,]*+\.?+[\s*_]*+)"
+    r"\)\*{0,2}"
 )
-_NUMBER = re.compile(r"\d+\.\d+")
+_NUMBER = re.compile(_CITED_NUMBER)
+_CITATION_WORD = re.compile(r"recommendation", re.IGNORECASE)
+_CITATION_START = re.compile(r"\((?>[\s*_]*)recommendation", re.IGNORECASE)
+_ROUND_BRACKET = re.compile(r"[()]")
+_DIGIT = re.compile(r"\d")
 
 
 def cited_recommendations(text: str) -> list[str]:
@@ -47,6 +80,53 @@ def cited_recommendations(text: str) -> list[str]:
     for match in CITATION_PATTERN.finditer(text):
         numbers.extend(_NUMBER.findall(match.group(1)))
     return numbers
+
+
+def unreadable_citations(text: str) -> list[str]:
+    """Brackets that look like a cross-reference to a recommendation but are not one of the
+    written forms above, so would be neither linked nor checked, as printed in the text.
+
+    A bracket looks like a cross-reference when the word "recommendation" (in any case) is
+    inside it, as the innermost bracket around the word, and either the bracket starts with
+    the word or holds a number. An unclosed bracket counts up to 60 characters after the
+    word. Linear in the text."""
+    words = [match.start() for match in _CITATION_WORD.finditer(text)]
+    if not words:
+        return []
+    recognised = {text.index("(", match.start()) for match in CITATION_PATTERN.finditer(text)}
+    brackets = [(match.start(), match.group()) for match in _ROUND_BRACKET.finditer(text)]
+    innermost: dict[int, int] = {}  # "(" position -> the position of the first word it holds
+    stack: list[int] = []
+    closing: dict[int, int] = {}
+    next_bracket = 0
+    for word in words:
+        while next_bracket < len(brackets) and brackets[next_bracket][0] < word:
+            position, char = brackets[next_bracket]
+            next_bracket += 1
+            if char == "(":
+                stack.append(position)
+            elif stack:
+                closing[stack.pop()] = position
+        if stack and stack[-1] not in recognised:
+            innermost.setdefault(stack[-1], word)
+    for position, char in brackets[next_bracket:]:
+        if char == "(":
+            stack.append(position)
+        elif stack:
+            closing[stack.pop()] = position
+    digits = [match.start() for match in _DIGIT.finditer(text)]
+    found = []
+    for opening, word in innermost.items():
+        close = closing.get(opening)
+        end = close + 1 if close is not None else min(len(text), word + len("recommendation") + 60)
+        if _CITATION_START.match(text, opening) or bisect.bisect_left(digits, end) > bisect.bisect_left(digits, opening):
+            shown = " ".join(text[opening:end].split())
+            if len(shown) > 80:
+                shown = shown[:79] + "…"
+            elif close is None and end < len(text):
+                shown += "…"
+            found.append(shown)
+    return found
 
 
 class Strict(BaseModel):
@@ -482,6 +562,26 @@ def iter_blocks(review: Review):
     yield from walk_sections(review.sections, ("sections",))
     if review.back_matter:
         yield from walk_blocks(review.back_matter.blocks, ("back_matter", "blocks"))
+
+
+def iter_texts(model: BaseModel, loc: tuple = ()):
+    """Every string of a model, however deep, as (location in the file, text), in order.
+
+    The location is the key path of error messages (as for iter_blocks), e.g.
+    ("recommendations", 0, "items", 2, "text"); checks that must hold for every text
+    (markers, citations, what Markdown can be given) use it, so that no field is missed."""
+    for name in type(model).model_fields:
+        yield from _texts(getattr(model, name), loc + (name,))
+
+
+def _texts(value: Any, loc: tuple):
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        yield from iter_texts(value, loc)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _texts(item, loc + (index,))
 
 
 def iter_findings(review: Review):

@@ -86,6 +86,14 @@ def pdf_path(slug: str, output: Output, edition: Edition = EDITIONS[0]) -> str:
     return f"reviews/{slug}/{pdf_name(slug, output, edition)}"
 
 
+def epub_name(slug: str, output: Output) -> str:
+    return f"{slug}-{output.pdf_suffix}.epub"
+
+
+def epub_path(slug: str, output: Output) -> str:
+    return f"reviews/{slug}/{epub_name(slug, output)}"
+
+
 def every_pdf_path(slug: str) -> list[str]:
     """Every PDF published for a review: each output, each of its editions."""
     return [pdf_path(slug, output, edition) for output in OUTPUTS for edition in output.editions]

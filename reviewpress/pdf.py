@@ -416,10 +416,15 @@ def copy_pdf(info: PdfInfo, destination: Path) -> None:
     copy_into_site(info.path, destination, info.sha256)
 
 
+_IMPORT_RULE = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"')\s;]+)["']?\s*\)?[^;]*;""", re.I)
+
+
 def print_asset_problems(templates_dir: Path, refs) -> list[str]:
-    """What is wrong with the files the print layout names (refs, relative to templates/), as messages:
-    a file that is missing or outside templates/, and whatever WeasyPrint would ignore in a
-    stylesheet or a font it cannot load (it only warns, and every PDF silently changes)."""
+    """What is wrong with the files the print layout names (refs, relative to templates/) and the
+    stylesheets they import, as messages naming the file: a file that is missing or outside
+    templates/, and whatever WeasyPrint would ignore in a stylesheet, or a font it cannot load
+    (WeasyPrint only warns, and every PDF silently changes). Each stylesheet is read on its own,
+    its @imports left out, so a message names the file that holds the mistake."""
     from urllib.parse import unquote
 
     from weasyprint import CSS
@@ -427,10 +432,14 @@ def print_asset_problems(templates_dir: Path, refs) -> list[str]:
 
     root = templates_dir.resolve()
     problems: list[str] = []
-    reported: set[str] = set()
-    for ref in refs:
-        path = (root / unquote(ref)).resolve()
-        shown = f"{templates_dir.name}/{ref}"
+    todo = [(root / unquote(ref)).resolve() for ref in refs]
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        shown = f"{templates_dir.name}/{path.relative_to(root)}" if path.is_relative_to(root) else str(path)
         if not path.is_relative_to(root):
             problems.append(f"{shown}: is outside {templates_dir.name}/; the print layout may use only the project's own files")
             continue
@@ -439,20 +448,21 @@ def print_asset_problems(templates_dir: Path, refs) -> list[str]:
             continue
         if path.suffix != ".css":
             continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        todo += [(path.parent / unquote(m.group(1))).resolve() for m in _IMPORT_RULE.finditer(text)]
+        # The imports' lines are blanked rather than removed, so WeasyPrint's line numbers stay this file's.
+        own = _IMPORT_RULE.sub(lambda m: " " * len(m.group(0)), text)
         collector = _ErrorCollector(logging.DEBUG)
         logger = logging.getLogger("weasyprint")
         level = logger.level
         logger.addHandler(collector)
         logger.setLevel(logging.DEBUG)
         try:
-            CSS(filename=str(path), font_config=FontConfiguration())
+            CSS(string=own, base_url=path.as_uri(), font_config=FontConfiguration())
         except Exception as exc:
             collector.messages.append(f"cannot be read as CSS: {exc}")
         finally:
             logger.removeHandler(collector)
             logger.setLevel(level)
-        for message in collector.messages:
-            if message not in reported and not message.startswith("Step "):
-                reported.add(message)
-                problems.append(f"{shown}: {message}")
+        problems += [f"{shown}: {message}" for message in dict.fromkeys(collector.messages) if not message.startswith("Step ")]
     return problems

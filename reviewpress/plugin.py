@@ -26,7 +26,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from .errors import ContentError, ContentErrors
-from .store import report_damage, write_atomic
+from .store import copy_into_site, report_damage, write_atomic
 from .incremental import (
     AssetFingerprints,
     BuildCache,
@@ -41,7 +41,8 @@ from .incremental import (
 from .pdf import PdfJob, cached_pdf, copy_pdf, print_asset_problems, referenced_files, render_pdfs
 from .search import PageDigest, SearchIndexError, build_index, cached_index, ensure_index, install_index
 from .template_errors import check_syntax, describe as describe_template_error
-from .outputs import OUTPUTS, action_plan_path, docx_path, page_path, pdf_path, print_key
+from .epub_files import EPUB_OUTPUTS, epub_print_key
+from .outputs import OUTPUTS, action_plan_path, docx_path, epub_path, page_path, pdf_path, print_key
 from .rendering import template_environment
 
 if TYPE_CHECKING:
@@ -101,6 +102,7 @@ class ReviewPluginConfig(base.Config):
     search = c.Type(bool, default=True)  # the Pagefind index (reviewpress/search.py)
     search_cache_dir = c.Type(str, default=".cache/search")
     build_cache_dir = c.Type(str, default=".cache/build")  # reviews' records and rendered HTML (incremental.py)
+    epub_cache_dir = c.Type(str, default=".cache/epub")  # EPUB files (epub_files.py)
 
 
 def read_cpd_questions(path: Path) -> list[CpdQuestion]:
@@ -310,6 +312,8 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
             log.info(f"warning: {warning}")
         self.pdf_infos = {}
         pending = self._render_pdfs() if self.config.pdfs else []
+        if self.config.pdfs and not pending:
+            self._make_epubs()
         changed = self._render_web_bodies() | {p for p in stale_paths if p in records}
         partial = [path for path in changed if records[path].get("partial")]
         for path in changed:
@@ -494,9 +498,44 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         return changed
 
     def _infos_for(self, record: dict) -> dict:
-        """What the review's web pages show about its PDFs: each output's, each edition's (a web-only
-        build made no print HTML: then only the outputs, all without a PDF)."""
-        return {key: self.pdf_infos.get(f"{record['slug']}/{key}") for key in (record["print"] or record["titles"])}
+        """What the review's web pages show about its downloads: each output's PDFs (each edition) and
+        EPUB (a web-only build made no print HTML: then only the outputs, all without a download)."""
+        keys = list(record["print"] or record["titles"])
+        if record["print"]:
+            keys += [epub_print_key(key) for key in EPUB_OUTPUTS]
+        return {key: self.pdf_infos.get(f"{record['slug']}/{key}") for key in keys}
+
+    def _make_epubs(self) -> None:
+        """Every review's EPUBs: from the EPUB cache, else made now (after the PDFs: the full report's
+        page list follows the standard PDF's pages)."""
+        from .epub_files import PAGE_LIST_OUTPUT, assets_fingerprint, cache_key, cached_epub
+        from .incremental import EpubWork, build_epubs
+
+        cache_dir = self.root / self.config.epub_cache_dir
+        assets = assets_fingerprint(self.templates_dir)
+        work = []
+        for path, record in zip(self._paths, self.reviews):
+            todo = []
+            for output_key in EPUB_OUTPUTS:
+                spec = record["print"].get(output_key)
+                pdf = self.pdf_infos.get(f"{record['slug']}/{output_key}") if output_key == PAGE_LIST_OUTPUT else None
+                if spec is None:
+                    continue
+                key = cache_key(self.fingerprints.code, assets, record["slug"], spec["sha"], pdf.sha256 if pdf else None)
+                info = cached_epub(cache_dir, key)
+                if info is None:
+                    todo.append((output_key, key, str(pdf.path) if pdf else None))
+                else:
+                    self.pdf_infos[f"{record['slug']}/{epub_print_key(output_key)}"] = info
+            if todo:
+                work.append(EpubWork(self._job(path), todo, cache_dir))
+        for path, made, problems in run_jobs(build_epubs, work):
+            if problems:
+                raise PluginError("EPUB: " + "\n".join(problems))
+            slug = self.reviews[self._paths.index(path)]["slug"]
+            for output_key, info in made.items():
+                self.pdf_infos[f"{slug}/{epub_print_key(output_key)}"] = info
+            self.stats.setdefault("epubs_made", []).extend(f"{slug}/{key}" for key in made)
 
     @staticmethod
     def _layout_templates(config) -> set[str]:
@@ -604,7 +643,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                         problem = docs_file_problem(path.relative_to(docs_dir).as_posix(), path, self.root, docs_dir,
                                                     self.reviews_dir, sources)
                     else:
-                        problem = theme_file_problem(path, self.root)
+                        problem = theme_file_problem(path, self.root, self.templates_dir)
                     if problem is not None:
                         dropped.add(os.path.normpath(path))
                         if problem:
@@ -661,6 +700,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         site = Path(config.site_dir)
         self.summary = []
         self.action_plan_files = 0
+        self.epub_files = 0
         for record in self.reviews:
             if record["docx"]:
                 self.cache.copy_into_site(record["docx"]["sha"], site / docx_path(record["slug"]))
@@ -675,6 +715,10 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                         continue
                     copy_pdf(info, site / pdf_path(record["slug"], output, edition))
                     self.summary.append(SimpleNamespace(slug=record["slug"], output=output, edition=edition, pdf=info))
+                epub = self.pdf_infos.get(f"{record['slug']}/{epub_print_key(output.key)}")
+                if epub is not None:
+                    copy_into_site(epub.path, site / epub_path(record["slug"], output), epub.sha256)
+                    self.epub_files += 1
         self._index_search(config)
         self.cache.remember_checked()
         self._served_once = True

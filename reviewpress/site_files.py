@@ -10,7 +10,7 @@ file outside the project. The rules:
   - pages are content/pages/**/*.md, with their images (.png, .jpg, .jpeg, .gif, .webp);
   - content/ itself holds only reviews/, pages/, and the YAML files the build reads;
   - templates/ gives the theme: its templates are rendered, its other files (styles, scripts,
-    fonts) published;
+    fonts) published, except templates/epub/ (the EPUB's own files, read by epub.py);
   - no file may be a link to somewhere outside the project.
 """
 
@@ -82,8 +82,14 @@ def docs_file_problem(relative: str, path: Path, root: Path, docs_dir: Path, rev
             "move this file out of it (nothing else there is published)")
 
 
-def theme_file_problem(path: Path, root: Path) -> str | None:
+# Folders of templates/ that the build reads but never publishes (the EPUB's own files).
+THEME_SOURCES_ONLY = ("epub",)
+
+
+def theme_file_problem(path: Path, root: Path, templates_dir: Path | None = None) -> str | None:
     if ignored(path.name):
+        return ""
+    if templates_dir is not None and path.relative_to(templates_dir).parts[0] in THEME_SOURCES_ONLY:
         return ""
     if (where := outside_project(path, root)) is not None:
         return f"is a link to {where}, outside the project; links may point only inside it"

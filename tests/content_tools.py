@@ -111,10 +111,12 @@ def with_every_text(data: dict, change) -> dict:
     return result
 
 
-def tree_hash(root: Path) -> str:
-    """One hash of every file's path and bytes under root (and of the folders)."""
+def tree_hash(root: Path, leave_out=()) -> str:
+    """One hash of every file's path and bytes under root (and of the folders), but those left out."""
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
+        if path in leave_out:
+            continue
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         if path.is_file():
             digest.update(hashlib.sha256(path.read_bytes()).digest())

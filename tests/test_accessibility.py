@@ -241,7 +241,8 @@ def test_accessibility_statement_has_what_the_regulations_ask_for(built_site):
         "compliant with the Web Content Accessibility Guidelines version 2.2 AA standard",  # compliance status
         "Non-accessible content", "Non-compliance with the accessibility regulations",      # what is not accessible, why
         "Disproportionate burden", "not within the scope",
-        "large print, easy read, audio recording or braille",                              # other formats
+        "a large print PDF, with text at 18 point or larger", "an EPUB e-book",             # formats made for everyone
+        "such as easy read, an audio recording, braille or another language",              # other formats on request
         "Reporting accessibility problems", "within 5 working days",                       # how to report, how soon
         "Enforcement procedure", "Equality and Human Rights Commission", "Equality Advisory and Support Service",
         "Equality Commission for Northern Ireland",

@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 
 from reviewpress.cli import build_site
+from reviewpress.outputs import every_pdf_path
 
 ROOT = Path(__file__).resolve().parent.parent
+PDFS_A_REVIEW = len(every_pdf_path("x"))  # each output's PDF, and the large-print editions
 
 
 @pytest.fixture(scope="module")
@@ -53,20 +55,23 @@ def build(project: Path) -> dict:
 def test_cache_renders_only_what_changed(project: Path):
     cold = build(project)
     assert sorted(cold["reviews_rendered"]) == ["bedford", "bedford-copy"]
-    assert len(cold["pdfs_rendered"]) == 8
+    assert len(cold["pdfs_rendered"]) == 2 * PDFS_A_REVIEW
 
     again = build(project)
     assert again["reviews_rendered"] == [] and again["web_rendered"] == []
-    assert again["pdfs_rendered"] == []
+    assert again["pdfs_rendered"] == [] and not again.get("epubs_made")
     assert again["search_reused"]
-    assert len(list((project / "site/reviews").rglob("*.pdf"))) == 8
+    assert len(list((project / "site/reviews").rglob("*.pdf"))) == 2 * PDFS_A_REVIEW
+    assert len(list((project / "site/reviews").rglob("*.epub"))) == 2 * 3
 
     review = project / "content/reviews/bedford-copy.yaml"
     text = review.read_text(encoding="utf-8")
     review.write_text(re.sub(r"^(title: .*)$", r"\1 (copy)", text, count=1, flags=re.M), encoding="utf-8")
     edited = build(project)  # the title is in all four outputs
     assert edited["reviews_rendered"] == ["bedford-copy"]
-    assert sorted(edited["pdfs_rendered"]) == [f"bedford-copy/{k}" for k in ("cpd", "recommendations", "report", "young-people")]
+    assert sorted(edited["pdfs_rendered"]) == [f"bedford-copy/{k}" for k in (
+        "cpd", "recommendations", "recommendations.large-print", "report", "report.large-print", "young-people",
+        "young-people.large-print")]
     assert not edited["search_reused"]
     assert "Bedford Borough (copy)" in (project / "site/reviews/bedford-copy/index.html").read_text(encoding="utf-8")
 
@@ -75,13 +80,13 @@ def test_cache_renders_only_what_changed(project: Path):
         "In total, we took into account the experiences of 94 children", 1), encoding="utf-8")
     paragraph = build(project)  # a paragraph of the full report only
     assert paragraph["reviews_rendered"] == ["bedford-copy"]
-    assert paragraph["pdfs_rendered"] == ["bedford-copy/report"]
+    assert paragraph["pdfs_rendered"] == ["bedford-copy/report", "bedford-copy/report.large-print"]
 
     stylesheet = project / "templates/assets/css/pdf.css"
     stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
     restyled = build(project)
     assert restyled["reviews_rendered"] == []
-    assert len(restyled["pdfs_rendered"]) == 8
+    assert len(restyled["pdfs_rendered"]) == 2 * PDFS_A_REVIEW  # pdf-large-print.css imports pdf.css
 
     layout = project / "templates/main.html"
     layout.write_text(layout.read_text(encoding="utf-8").replace("</footer>", "</footer>\n<!-- changed -->", 1), encoding="utf-8")

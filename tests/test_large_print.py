@@ -88,10 +88,10 @@ def test_large_print_has_the_structure_of_the_standard_pdf(built_site, slug, out
 def test_each_page_offers_its_large_print_pdf_beside_the_pdf(built_site, slug, output):
     page = built_site / f"reviews/{slug}/{output.path}index.html"
     html = page.read_text(encoding="utf-8")
-    found = re.search(r'<p class="download">Download the [^:]+:\s*<a href="([^"]+\.pdf)" download>PDF<span class="visually-hidden">'
-                      r'[^<]*</span> <span class="file-info">\([^)]+\)</span></a>, <a href="([^"]+-large-print\.pdf)" download>'
-                      r'large print PDF<span class="visually-hidden"> of the [^<]+</span> <span class="file-info">\(([\d.]+ [KM]B), (\d+) pages\)',
-                      html)
+    found = re.search(r'Download the [^:<]+:</p>\s*<ul class="download-list">\s*<li><a href="([^"]+\.pdf)" download>PDF'
+                      r'<span class="visually-hidden">[^<]*</span> <span class="file-info">\([^)]+\)</span></a></li>\s*'
+                      r'<li><a href="([^"]+-large-print\.pdf)" download>large print PDF<span class="visually-hidden"> of the [^<]+</span> '
+                      r'<span class="file-info">\(([\d.]+ [KM]B), (\d+) pages\)', html)
     assert found, f"{page}: no large print link beside the PDF"
     target, _ = resolve(built_site, page, found.group(2))
     assert target == built_site / pdf_path(slug, output, LARGE)

@@ -112,8 +112,8 @@ def test_every_internal_link_on_every_page_resolves(built_site):
 
 def _download_link(page_file: Path):
     text = page_file.read_text(encoding="utf-8")
-    match = re.search(r'Download the [^<:]+:\s*<a href="([^"]+\.pdf)" download>PDF<span class="visually-hidden"> of the [^<]+</span> '
-                      r'<span class="file-info">\(([\d.]+ [KM]B), (\d+) pages?\)', text)
+    match = re.search(r'Download the [^<:]+:</p>\s*<ul class="download-list">\s*<li><a href="([^"]+\.pdf)" download>PDF'
+                      r'<span class="visually-hidden"> of the [^<]+</span> <span class="file-info">\(([\d.]+ [KM]B), (\d+) pages?\)', text)
     assert match, f"{page_file} has no GOV.UK-style PDF download link"
     return match.group(1), match.group(2), int(match.group(3))
 

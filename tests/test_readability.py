@@ -311,3 +311,17 @@ def test_every_review_has_a_young_people_summary_that_passes(path):
         f"{path.name}: the young people's summary has only {report.word_count} words; "
         "is it still a placeholder?"
     )
+
+
+@pytest.mark.parametrize("text", [".", ". A", "Dr. ", "e.g. ", "x" * 50 + ". "], ids=["stops", "initials", "titles", "eg", "long words"])
+def test_splitting_hostile_text_takes_linear_time(text):
+    """20,000 characters of stops, initials or abbreviations: one pass, not one pass per stop
+    (the boundary pattern backtracked into runs of stops, and each stop sliced the paragraph)."""
+    import time
+
+    from reviewpress.readability import split_sentences
+
+    hostile = (text * (20_000 // len(text) + 1))[:20_000]
+    started = time.perf_counter()
+    split_sentences(hostile)
+    assert time.perf_counter() - started < 0.5
