@@ -67,6 +67,14 @@ def _relative_targets(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _print_setup(sheet) -> None:
+    """Printed on A4 landscape, as wide as the page, the header row on every page."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.repeat_rows(0)
+    sheet.fit_to_pages(1, 0)
+
+
 def workbook(plan: ActionPlan, when: dt.datetime) -> bytes:
     import xlsxwriter
 
@@ -148,10 +156,7 @@ def workbook(plan: ActionPlan, when: dt.datetime) -> bytes:
         "error_title": "Target date", "error_message": "Enter a date, for example 31/03/2026.",
     })
     sheet.freeze_panes(1, 2)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.repeat_rows(0)
-    sheet.fit_to_pages(1, 0)
+    _print_setup(sheet)
     sheet.activate()
 
     evidence = book.add_worksheet("Evidence")
@@ -173,10 +178,7 @@ def workbook(plan: ActionPlan, when: dt.datetime) -> bytes:
         evidence.write_url(index, 2, _excel_url(citation.url), link, string=citation.url, tip=f"Paragraph {citation.number} of the full report")
         evidence.write_string(index, 3, citation.text[:32000], wrap)
     evidence.freeze_panes(1, 0)
-    evidence.set_landscape()
-    evidence.set_paper(9)
-    evidence.repeat_rows(0)
-    evidence.fit_to_pages(1, 0)
+    _print_setup(evidence)
     book.close()
     return _relative_targets(out.getvalue())
 
@@ -230,7 +232,7 @@ def word_document(plan: ActionPlan, when: dt.datetime) -> bytes:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt
 
-    from .docx_export import BRAND, drop_unused_parts, fixed_zip, set_font, set_language
+    from .docx_export import BRAND, drop_unused_parts, saved, set_font, set_language
 
     document = Document()
     drop_unused_parts(document)
@@ -284,18 +286,9 @@ def word_document(plan: ActionPlan, when: dt.datetime) -> bytes:
     document.add_paragraph()
     document.add_paragraph(f"Status: {', '.join(STATUSES)}.")
 
-    core = document.core_properties
-    core.title = f"Action plan: {plan.organisation.name}: {plan.review_title}"[:255]
-    core.subject = "Action plan template for the recommendations of a CQC review"
-    core.author = "Care Quality Commission"
-    core.keywords = "action plan, recommendations, safeguarding, looked after children"
-    core.language = "en-GB"
-    core.last_modified_by = ""
-    core.revision = 1
-    core.created = core.modified = when
-    out = io.BytesIO()
-    document.save(out)
-    return fixed_zip(out.getvalue(), when)
+    return saved(document, when, title=f"Action plan: {plan.organisation.name}: {plan.review_title}",
+                 subject="Action plan template for the recommendations of a CQC review",
+                 keywords="action plan, recommendations, safeguarding, looked after children")
 
 
 # --- CSV ----------------------------------------------------------------------------------

@@ -249,18 +249,25 @@ def cpd_document(review: Review, questions: list[CpdQuestion]) -> bytes:
                 # One box is never split between pages.
                 box_line.paragraph_format.keep_with_next = line < question.answer_lines - 1
 
-    when = document_date(review)
+    return saved(document, document_date(review), title=f"Reflection and CPD record: {title}",
+                 subject="Continuing professional development (CPD) reflection",
+                 comments=f"A template for reflecting on the CQC report {title}.",
+                 keywords="CPD, reflection, revalidation, safeguarding, looked after children")
+
+
+def saved(document, when: dt.datetime, *, title: str, subject: str, keywords: str, comments: str = "") -> bytes:
+    """The document's bytes: its properties set (CQC as author, en-GB, the given date), reproducibly zipped."""
     core = document.core_properties
-    core.title = f"Reflection and CPD record: {title}"[:255]  # Word's limit: a longer title stopped the build
-    core.subject = "Continuing professional development (CPD) reflection"
+    core.title = title[:255]  # Word's limit: a longer title stopped the build
+    core.subject = subject
     core.author = "Care Quality Commission"
-    core.comments = f"A template for reflecting on the CQC report {title}."[:255]
-    core.keywords = "CPD, reflection, revalidation, safeguarding, looked after children"
+    if comments:
+        core.comments = comments[:255]
+    core.keywords = keywords
     core.language = "en-GB"
     core.last_modified_by = ""
     core.revision = 1
     core.created = core.modified = when
-
     out = io.BytesIO()
     document.save(out)
     return fixed_zip(out.getvalue(), when)

@@ -10,13 +10,11 @@ previews make none.
 from __future__ import annotations
 
 import hashlib
-import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .outputs import size_label
-from .store import read_verified, sha256_bytes, write_atomic
+from .store import read_info, write_with_info
 
 EPUB_OUTPUTS = ("report", "recommendations", "young-people")
 PAGE_LIST_OUTPUT = "report"
@@ -55,25 +53,11 @@ def cache_key(code: str, assets: str, slug: str, html_sha: str, pdf_sha: str | N
 
 def cached_epub(cache_dir: Path, key: str) -> EpubInfo | None:
     path = cache_dir / f"{key}.epub"
-    try:
-        info = json.loads(path.with_suffix(".json").read_text())
-        size, sha = int(info["size"]), str(info["sha256"])
-        status = path.stat()
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    stamp = [status.st_size, status.st_mtime_ns]
-    if info.get("checked") != stamp:
-        data = read_verified(path, sha, "cached EPUB")
-        if data is None or len(data) != size:
-            return None
-        if time.time_ns() - status.st_mtime_ns > 2_000_000_000:  # see pdf.cached_pdf
-            info["checked"] = stamp
-            write_atomic(path.with_suffix(".json"), json.dumps(info).encode())
-    return EpubInfo(path, size, sha)
+    info = read_info(path, "cached EPUB")
+    return None if info is None else EpubInfo(path, info["size"], info["sha256"])
 
 
 def store_epub(cache_dir: Path, key: str, data: bytes) -> EpubInfo:
     path = cache_dir / f"{key}.epub"
-    write_atomic(path, data)
-    write_atomic(path.with_suffix(".json"), json.dumps({"size": len(data), "sha256": sha256_bytes(data), "checked": None}).encode())
-    return EpubInfo(path, len(data), sha256_bytes(data))
+    info = write_with_info(path, data)
+    return EpubInfo(path, info["size"], info["sha256"])

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import logging
 import os
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .outputs import size_label
-from .store import copy_into_site, read_verified, sha256_bytes, write_atomic
+from .store import copy_into_site, read_info, write_with_info
 
 
 
@@ -239,8 +237,7 @@ def _render_job(args: tuple[PdfJob, str, str]) -> tuple[str, str | None]:
             pages = len(pdf.pages)
     except Exception as exc:  # reported with the job's name by the caller
         return job.key, f"{type(exc).__name__}: {exc}"
-    write_atomic(Path(target), data)
-    _write_info(Path(target), pages, data)
+    write_with_info(Path(target), data, pages=pages)
     return job.key, None
 
 
@@ -331,36 +328,13 @@ def job_cache_key(job: PdfJob, templates_dir: Path) -> str:
     return pdf_cache_key(html_sha, job.forms, assets_fingerprint(templates_dir, referenced_files(job.html)))
 
 
-def _write_info(path: Path, pages: int, data: bytes) -> None:
-    """Beside each cached PDF: its page count, size and checksum, and the file's time when last checked."""
-    info = {"pages": pages, "size": len(data), "sha256": sha256_bytes(data), "checked": None}
-    write_atomic(path.with_suffix(".json"), json.dumps(info).encode())
-
-
 def cached_pdf(cache_dir: Path, key: str) -> PdfInfo | None:
-    """The cached PDF for a key, if it is there and intact; None if it must be rendered (again).
-
-    A PDF whose size or time changed since it was last checked is checked against its checksum;
-    a damaged one is reported in one line and rendered again. A cache entry from an older version
-    (no checksum) is rendered again, never opened."""
+    """The cached PDF for a key, if it is there and intact (store.read_info); None if it must be rendered (again)."""
     path = cache_dir / f"{key}.pdf"
-    try:
-        info = json.loads(path.with_suffix(".json").read_text())
-        pages, size, sha = int(info["pages"]), int(info["size"]), str(info["sha256"])
-        status = path.stat()
-    except (OSError, ValueError, KeyError, TypeError):
+    info = read_info(path, "cached PDF")
+    if info is None or not isinstance(info.get("pages"), int):
         return None
-    stamp = [status.st_size, status.st_mtime_ns]
-    if info.get("checked") != stamp:
-        data = read_verified(path, sha, "cached PDF")
-        if data is None or len(data) != size:
-            return None
-        # Remembered only once the file is older than the file system's timestamp resolution (as git does):
-        # a change made within the same tick would keep the same size and time.
-        if time.time_ns() - status.st_mtime_ns > 2_000_000_000:
-            info["checked"] = stamp
-            write_atomic(path.with_suffix(".json"), json.dumps(info).encode())
-    return PdfInfo(path, pages, size, sha)
+    return PdfInfo(path, info["pages"], info["size"], info["sha256"])
 
 
 def page_count(path: Path) -> int:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.plugins.reviewpress")
@@ -68,6 +70,39 @@ def read_verified(path: Path, sha256: str, what: str) -> bytes | None:
         report_damage(what, path, "its checksum does not match")
         return None
     return data
+
+
+def write_with_info(path: Path, data: bytes, **info) -> dict:
+    """A cached file, and beside it (<name>.json) its size, checksum and what else the caller keeps."""
+    write_atomic(path, data)
+    info = {**info, "size": len(data), "sha256": sha256_bytes(data), "checked": None}
+    write_atomic(path.with_suffix(".json"), json.dumps(info).encode())
+    return info
+
+
+def read_info(path: Path, what: str) -> dict | None:
+    """The info kept beside a cached file (write_with_info), if the file is there and intact.
+
+    A file whose size or time changed since it was last checked is checked against its checksum;
+    a damaged one is reported in one line and counts as missing. An entry of an older version (no
+    checksum) counts as missing, and the file is never opened."""
+    try:
+        info = json.loads(path.with_suffix(".json").read_text())
+        size, sha = int(info["size"]), str(info["sha256"])
+        status = path.stat()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    stamp = [status.st_size, status.st_mtime_ns]
+    if info.get("checked") != stamp:
+        data = read_verified(path, sha, what)
+        if data is None or len(data) != size:
+            return None
+        # Remembered only once the file is older than the file system's timestamp resolution (as git
+        # does for its index): a change made within the same tick would keep the same size and time.
+        if time.time_ns() - status.st_mtime_ns > 2_000_000_000:
+            info["checked"] = stamp
+            write_atomic(path.with_suffix(".json"), json.dumps(info).encode())
+    return info
 
 
 def copy_into_site(source: Path, destination: Path, sha256: str | None = None) -> None:
