@@ -46,6 +46,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from reviewpress.outputs import every_pdf_path  # noqa: E402
+
+PDFS_A_REVIEW = len(every_pdf_path("x"))  # each output's PDF, and its large-print edition
 PYTHON = sys.executable
 
 # --- targets (issue 7) -------------------------------------------------------------------
@@ -188,7 +192,8 @@ def print_documents(project: Path, folder: Path) -> list[tuple[Path, bool]]:
     from reviewpress.incremental import BuildCache, Fingerprints
 
     cache = BuildCache(project / ".cache/build")
-    fingerprints = Fingerprints.compute(project / "templates", project / "content/cpd-template.yaml")
+    fingerprints = Fingerprints.compute(project / "templates", project / "content/cpd-template.yaml",
+                                        project / "content/organisations.yaml")
     folder.mkdir(parents=True, exist_ok=True)
     documents = []
     for review in sorted((project / "content/reviews").glob("*.yaml")):
@@ -416,10 +421,11 @@ def main() -> int:
                  f"re-rendered reviews: {', '.join(last.get('reviews_rendered', [])) or 'none'}; PDFs: {len(last.get('pdfs_rendered', []))}"))
     only_edited = all(r.stats.get("reviews_rendered") == [slugs[-1]] and
                       all(k.startswith(f"{slugs[-1]}/") for k in r.stats.get("pdfs_rendered", [])) and
-                      (not pdfs or len(r.stats.get("pdfs_rendered", [])) == 4) for r in edited)
-    checks.append(("Editing one review re-renders only that review" + (" (its 4 PDFs)" if pdfs else ""), only_edited,
+                      (not pdfs or len(r.stats.get("pdfs_rendered", [])) == PDFS_A_REVIEW) for r in edited)
+    checks.append(("Editing one review re-renders only that review" + (f" (its {PDFS_A_REVIEW} PDFs)" if pdfs else ""), only_edited,
                    f"last edit: reviews {last.get('reviews_rendered')}, PDFs {last.get('pdfs_rendered')}"))
-    nothing = all(not r.stats.get("reviews_rendered") and not r.stats.get("pdfs_rendered") for r in unchanged)
+    nothing = all(not r.stats.get("reviews_rendered") and not r.stats.get("pdfs_rendered") and not r.stats.get("epubs_made")
+                  for r in unchanged)
     checks.append(("A no-change rebuild renders nothing", nothing, ""))
 
     # The print HTML of the cold builds, for bare WeasyPrint below (before the HTML-only builds empty the cache).

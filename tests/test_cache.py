@@ -104,11 +104,16 @@ def test_a_web_only_build_makes_no_downloads_and_the_next_full_build_makes_them(
             other.unlink()
     site = project_copy / "site"
     assert build_site(project_copy / "mkdocs.yml", site_dir=site, pdfs=False, quiet=True) == 0
-    assert not [p.name for p in site.rglob("*") if p.suffix in (".pdf", ".docx")]
+    assert not [p.name for p in site.rglob("*") if p.suffix in (".pdf", ".docx", ".epub", ".xlsx", ".csv")]
     cpd_page = (site / "reviews/bedford/cpd/index.html").read_text(encoding="utf-8")
     assert 'href="../bedford' not in cpd_page and ".docx" not in cpd_page
+    for page in site.glob("reviews/bedford/**/index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'href="[^"]+\.(pdf|epub|xlsx|docx|csv)"', html), f"{page} links a download a web-only build did not make"
 
     assert build_site(project_copy / "mkdocs.yml", site_dir=site, quiet=True) == 0
     assert (site / "reviews/bedford/bedford-cpd-reflection.docx").stat().st_size > 10_000
+    made = {p.suffix for p in (site / "reviews/bedford").iterdir() if p.is_file() and p.suffix != ".html"}
+    assert made == {".pdf", ".docx", ".epub", ".xlsx", ".csv"}, "the full build makes every download"
     cpd_page = (site / "reviews/bedford/cpd/index.html").read_text(encoding="utf-8")
     assert 'href="../bedford-cpd-reflection.docx"' in cpd_page

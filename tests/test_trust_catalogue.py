@@ -215,6 +215,17 @@ def test_nothing_in_the_site_shares_a_file_with_the_cache_and_edits_do_not_survi
     assert pdf.read_bytes() == good, "the PDF is made again, whole, and the edit in site/ is gone"
 
 
+def test_word_files_name_the_program_that_made_them(built_site):
+    """python-docx's template said 'Microsoft Macintosh Word' and 'Normal.dotm'."""
+    import zipfile
+
+    files = sorted(built_site.rglob("*.docx"))
+    assert files
+    for path in files:
+        app = zipfile.ZipFile(path).read("docProps/app.xml").decode("utf-8")
+        assert "<Application>reviewpress</Application>" in app and "Macintosh" not in app and "dotm" not in app, path.name
+
+
 def test_a_missing_font_stops_the_build_and_names_it(project):
     font = project / "templates/assets/fonts/atkinson-hyperlegible-latin-400-normal.woff2"
     font.unlink()
