@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .deadlines import add_working_days, weekday_date
 from .inline import anchor_id, plain
 from .model import Review, iter_findings
-from .organisations import Organisation, OrganisationDirectory, ORGANISATION_TYPES
+from .organisations import ORGANISATION_TYPES, Organisation, OrganisationDirectory, file_slug
 
 STATUSES = ("Not started", "In progress", "Completed")
 FORMATS = {"xlsx": "Excel", "docx": "Word", "csv": "CSV"}
@@ -91,12 +91,8 @@ def due_date(review: Review) -> dt.date | None:
     return add_working_days(published, review.next_steps.deadline_working_days if review.next_steps else 20)
 
 
-def slug_for(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "organisation"
-
-
 def file_stem(review_slug: str, organisation: Organisation) -> str:
-    return f"{review_slug}-action-plan-{slug_for(organisation.name)}"
+    return f"{review_slug}-action-plan-{file_slug(organisation.name)}"
 
 
 def action_plans(review: Review, directory: OrganisationDirectory, site_url: str = "") -> list[ActionPlan]:

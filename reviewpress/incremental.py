@@ -279,7 +279,7 @@ def _environment(templates_dir: Path, cpd_template: Path):
     from .plugin import read_cpd_questions
     from .rendering import template_environment
 
-    state_key = (str(templates_dir), str(cpd_template))
+    state_key = (str(templates_dir), str(cpd_template), _contents(cpd_template))
     if _worker.get("key") != state_key:
         _worker.clear()
         _worker.update(key=state_key, env=template_environment(templates_dir), cpd=read_cpd_questions(cpd_template))
@@ -292,10 +292,20 @@ def organisation_directory(path: Path | None):
 
     if path is None:
         return None
-    if _worker.get("organisations_path") != path:
+    state_key = (str(path), _contents(path))
+    if _worker.get("organisations_key") != state_key:
         _worker["organisations"] = read_organisations(path)
-        _worker["organisations_path"] = path
+        _worker["organisations_key"] = state_key
     return _worker["organisations"]
+
+
+def _contents(path: Path) -> str:
+    """What a process remembers a file by: its contents, not its name. serve's background thread and
+    small builds run in the main process, which outlives edits to the file."""
+    try:
+        return _sha(path.read_bytes())
+    except OSError:
+        return "missing"
 
 
 def home_entry(review) -> dict:

@@ -54,6 +54,11 @@ class Organisation(Strict):
     )
 
 
+def file_slug(name: str) -> str:
+    """An organisation's part of its action-plan file names: "NHS Bury CCG" -> "nhs-bury-ccg"."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "organisation"
+
+
 def name_key(name: str) -> str:
     """Names compare without case, spacing or the difference between "&" and "and"."""
     return " ".join(re.sub(r"\s*&\s*", " and ", name).casefold().split())
@@ -78,9 +83,10 @@ class OrganisationDirectory:
         entry = entries[0]
         if not entry.members:
             return [entry]
+        # One level only: read_organisations refuses a group among a group's members (so no cycle).
         found: list[Organisation] = []
         for member in entry.members:
-            found += self.resolve(member, review_slug) or []
+            found += [m for m in self._entries(member, review_slug)[:1] if not m.members]
         return found
 
     def type_label(self, organisation: Organisation) -> str:
@@ -113,11 +119,24 @@ def read_organisations(path: Path) -> OrganisationDirectory:
     directory = OrganisationDirectory(tuple(organisations), path)
     for i, organisation in enumerate(organisations):
         for j, member in enumerate(organisation.members):
-            entries = directory._entries(member, organisation.only_in[0] if organisation.only_in else "")
-            if not entries:
-                error((i, "members", j), f'"{member}" is not the name of an organisation in this list')
-            elif entries[0].members:
-                error((i, "members", j), f'"{member}" is itself a group of organisations; list its members instead')
+            for scope in organisation.only_in or [""]:  # a member must be found in every review the group is used in
+                entries = directory._entries(member, scope)
+                where = f" in the review {scope}" if scope else ""
+                if not entries:
+                    error((i, "members", j), f'"{member}" is not the name of an organisation in this list{where}')
+                    break
+                if entries[0].members:
+                    error((i, "members", j), f'"{member}" is itself a group of organisations{where}; list its members instead')
+                    break
+    files: dict[str, int] = {}
+    for i, organisation in enumerate(organisations):
+        if organisation.members:
+            continue  # a group has no action plan of its own
+        stem = file_slug(organisation.name)
+        if stem in files:
+            error((i, "name"), f'"{organisation.name}" would share its action-plan file name ("{stem}") with '
+                               f'{organisations[files[stem]].name}; make the names differ in their letters or digits')
+        files.setdefault(stem, i)
     if errors:
         raise ContentErrors(errors)
     return directory
@@ -132,7 +151,11 @@ def organisation_errors(item, directory: OrganisationDirectory) -> list[ContentE
     if review.next_steps:
         named += [(("next_steps", "required_from", i), name) for i, name in enumerate(review.next_steps.required_from)]
     for loc, name in named:
-        if directory.resolve(name, review.slug) is None:
+        resolved = directory.resolve(name, review.slug)
+        if resolved is None:
             errors.append(item.error(loc, f'"{name}" is not in {directory.path.name}: add it there with its type, '
                                           "or add this spelling to the other_names of the organisation it means"))
+        elif not resolved:
+            errors.append(item.error(loc, f'"{name}" is a group in {directory.path.name} whose members are not found for '
+                                          f"this review ({review.slug}); its recommendations would reach nobody"))
     return errors

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,11 +41,28 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def _temporary(path: Path) -> Path:
+    """A temporary name of this writer's own beside path (serve writes from two threads of one process),
+    with the permissions an ordinary new file gets (mkstemp makes it readable by its owner only, and
+    the site's files must be readable by the web server)."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, 0o666 & ~_UMASK)
+    os.close(fd)
+    return Path(name)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    tmp = _temporary(path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def report_damage(what: str, path: Path, why: str) -> None:
@@ -108,13 +126,15 @@ def read_info(path: Path, what: str) -> dict | None:
 def copy_into_site(source: Path, destination: Path, sha256: str | None = None) -> None:
     """The site's own copy of a cached file, checked against its checksum when one is given."""
     destination.parent.mkdir(parents=True, exist_ok=True)
-    tmp = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
-    with open(source, "rb") as src, open(tmp, "wb") as dst:
-        try:
-            fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
-        except OSError:
-            shutil.copyfileobj(src, dst, 1 << 20)
-    if sha256 is not None and sha256_file(tmp) != sha256:
+    tmp = _temporary(destination)
+    try:
+        with open(source, "rb") as src, open(tmp, "wb") as dst:
+            try:
+                fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
+            except OSError:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        if sha256 is not None and sha256_file(tmp) != sha256:
+            raise DamagedCacheEntry(f"{source} no longer matches its checksum")
+        os.replace(tmp, destination)
+    finally:
         tmp.unlink(missing_ok=True)
-        raise DamagedCacheEntry(f"{source} no longer matches its checksum")
-    os.replace(tmp, destination)

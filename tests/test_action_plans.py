@@ -323,3 +323,53 @@ def test_an_unknown_organisation_type_is_an_error(tmp_path):
         read_organisations(path)
     message = str(caught.value)
     assert "line 2" in message and "type" in message and "acute-trust" in message
+
+
+# --- found in review: names, groups, a changed list, formulas -----------------------------------
+
+
+def _directory(tmp_path, text: str):
+    from reviewpress.organisations import read_organisations
+
+    path = tmp_path / "organisations.yaml"
+    path.write_text(text, encoding="utf-8")
+    return read_organisations(path)
+
+
+def test_two_organisations_may_not_share_an_action_plan_file(tmp_path):
+    with pytest.raises(ContentErrors) as caught:
+        _directory(tmp_path, "- name: St Helens CCG\n  type: ccg\n- name: St. Helens CCG\n  type: ccg\n")
+    assert "line 3" in str(caught.value) and 'would share its action-plan file name ("st-helens-ccg")' in str(caught.value)
+
+
+def test_a_group_must_find_its_members_in_every_review_it_is_used_in(tmp_path):
+    text = ("- name: Public Health Bury\n  type: public-health\n  other_names: [Public Health]\n  only_in: [bury]\n"
+            "- name: Local partners\n  type: other\n  members: [Public Health]\n  only_in: [bury, staffordshire]\n")
+    with pytest.raises(ContentErrors) as caught:
+        _directory(tmp_path, text)
+    assert 'line 7' in str(caught.value) and '"Public Health" is not the name of an organisation in this list in the review staffordshire' in str(caught.value)
+
+
+def test_the_organisations_list_is_read_again_when_it_changes(tmp_path):
+    """serve and small builds run in the main process: an edit to the list must reach the next records."""
+    from reviewpress.incremental import organisation_directory
+
+    path = tmp_path / "organisations.yaml"
+    path.write_text("- name: Bardoc\n  type: gp\n", encoding="utf-8")
+    assert [o.name for o in organisation_directory(path).organisations] == ["Bardoc"]
+    path.write_text("- name: Bardoc Limited\n  type: gp\n  other_names: [Bardoc]\n", encoding="utf-8")
+    assert [o.name for o in organisation_directory(path).organisations] == ["Bardoc Limited"]
+
+
+def test_csv_cells_never_start_a_formula(reviews):
+    from dataclasses import replace
+
+    from reviewpress.action_plan_files import csv_file
+    from reviewpress.action_plans import action_plans
+    from reviewpress.organisations import read_organisations
+
+    plan = action_plans(reviews["bury"], read_organisations(ORGANISATIONS))[0]
+    hostile = replace(plan, rows=tuple(replace(r, lead_in='=HYPERLINK("http://evil.example","Click")', text="+1+1") for r in plan.rows))
+    records = list(csv.DictReader(io.StringIO(csv_file(hostile).decode("utf-8"))))
+    assert records and all(r["Who must act (as printed)"].startswith("'=") and r["Recommendation text"] == "'+1+1" for r in records)
+    assert [r["Recommendation text"] for r in csv.DictReader(io.StringIO(csv_file(plan).decode("utf-8")))] == [r.text for r in plan.rows]

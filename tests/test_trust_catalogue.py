@@ -366,3 +366,27 @@ def test_serve_shows_the_error_keeps_the_last_good_pages_and_recovers(project):
 def _listening(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_two_threads_writing_the_same_cache_file_never_fail(tmp_path):
+    """serve writes from two threads of one process: each writer has its own temporary file."""
+    from reviewpress.store import write_atomic
+
+    target = tmp_path / "blob"
+    errors: list[str] = []
+
+    def write() -> None:
+        for _ in range(300):
+            try:
+                write_atomic(target, b"x" * 100_000)
+            except OSError as exc:
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=write) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and target.read_bytes() == b"x" * 100_000
+    assert [p.name for p in tmp_path.iterdir()] == ["blob"], "no temporary file left behind"
+    assert target.stat().st_mode & 0o044 == 0o044, "readable by the web server"
