@@ -71,9 +71,15 @@ def xss_site(tmp_path_factory) -> Path:
         names += [n for g in data.get("recommendations", []) for n in g["organisations"]]
         names += (data.get("next_steps") or {}).get("required_from", [])
     # The poisoned organisation names must be in the organisations list for the build to accept them.
-    from reviewpress.organisations import name_key
+    from reviewpress.organisations import file_slug, name_key
 
-    listed = [{"name": name, "type": "other"} for name in {name_key(n): n for n in names}.values()]
+    # One entry per action-plan file name; names that would share one are that entry's other names.
+    by_file: dict[str, dict] = {}
+    for name in {name_key(n): n for n in names}.values():
+        entry = by_file.setdefault(file_slug(name), {"name": name, "type": "other", "other_names": []})
+        if entry["name"] != name:
+            entry["other_names"].append(name)
+    listed = list(by_file.values())
     (project / "content" / "organisations.yaml").write_text(
         yaml.safe_dump(yaml.safe_load((ROOT / "content" / "organisations.yaml").read_text(encoding="utf-8")) + listed,
                        allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
