@@ -228,20 +228,11 @@ def _repeat_header(row) -> None:
 
 
 def word_document(plan: ActionPlan, when: dt.datetime) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt
 
-    from .docx_export import BRAND, drop_unused_parts, saved, set_font, set_language
+    from .docx_export import BRAND, blank_document, saved, set_font
 
-    document = Document()
-    drop_unused_parts(document)
-    set_language(document)
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    section.top_margin = section.bottom_margin = Mm(15)
-    section.left_margin = section.right_margin = Mm(15)
+    document = blank_document(margin_mm=15, landscape=True)
     styles = document.styles
     set_font(styles["Normal"], 10.5)
     styles["Normal"].paragraph_format.space_after = Pt(4)

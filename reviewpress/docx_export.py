@@ -179,18 +179,28 @@ def drop_unused_parts(document) -> None:
             document.part.rels.pop(rel_id)
 
 
-def cpd_document(review: Review, questions: list[CpdQuestion]) -> bytes:
-    """The .docx file, as bytes."""
-    title = plain(review.title)
+def blank_document(margin_mm: float, landscape: bool = False):
+    """An A4 document in en-GB without python-docx's unused template parts."""
     document = Document()
     drop_unused_parts(document)
     set_language(document)
-
     section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin = section.right_margin = Mm(20)
+    if landscape:
+        from docx.enum.section import WD_ORIENT
 
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    else:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(margin_mm)
+    section.left_margin = section.right_margin = Mm(margin_mm)
+    return document
+
+
+def cpd_document(review: Review, questions: list[CpdQuestion]) -> bytes:
+    """The .docx file, as bytes."""
+    title = plain(review.title)
+    document = blank_document(margin_mm=20)
     styles = document.styles
     set_font(styles["Normal"], 11)
     styles["Normal"].paragraph_format.space_after = Pt(6)
