@@ -35,7 +35,7 @@ pikepdf = _Pikepdf()
 
 PDF_OPTIONS = dict(pdf_variant="pdf/ua-1", custom_metadata=True)
 # Bump when what render_pdf_bytes does to WeasyPrint's output changes, so cached PDFs are remade.
-POSTPROCESS_VERSION = "5"
+POSTPROCESS_VERSION = "7"
 
 
 @dataclass(frozen=True)
@@ -93,48 +93,6 @@ def _struct_elements(root: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
             found.append(kid)
             stack.append(kid.get("/K"))
     return found
-
-
-def _artifact_untagged_content(pdf: pikepdf.Pdf) -> None:
-    """Mark running headers and page numbers as artifacts.
-
-    WeasyPrint tags the content of page-margin boxes as Spans whose structure
-    elements point at the document (/P) but are never listed among its kids
-    (/K), so they are not part of the structure tree (Kozea/WeasyPrint#1836).
-    PDF/UA wants such page furniture out of the tag tree, as /Artifact marked
-    content: every marked-content sequence whose element cannot be reached
-    from the root becomes a pagination artifact.
-    """
-    root = pdf.Root.StructTreeRoot
-    parent_tree = root.get("/ParentTree")
-    if parent_tree is None:
-        return
-    nums = parent_tree.Nums
-    in_tree = {element.objgen for element in _struct_elements(root)}
-    parents_by_key = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-    for page in pdf.pages:
-        key = page.obj.get("/StructParents")
-        if key is None or int(key) not in parents_by_key:
-            continue
-        parents = parents_by_key[int(key)]
-        if not isinstance(parents, pikepdf.Array):
-            continue
-        orphans = {
-            mcid for mcid, element in enumerate(parents)
-            if isinstance(element, pikepdf.Dictionary) and element.objgen not in in_tree
-        }
-        if not orphans:
-            continue
-        instructions = []
-        for operands, operator in pikepdf.parse_content_stream(page):
-            if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary):
-                mcid = operands[1].get("/MCID")
-                if mcid is not None and int(mcid) in orphans:
-                    operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
-            instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-        for mcid in orphans:
-            parents[mcid] = None  # pikepdf writes null; the orphaned elements are then dropped on save
 
 
 def _definition_list_items(pdf: pikepdf.Pdf) -> None:
@@ -204,19 +162,25 @@ def _scope_table_headers(pdf: pikepdf.Pdf) -> None:
 def render_pdf_bytes(html: str, base_url: str, forms: bool) -> bytes:
     from weasyprint import HTML
 
+    from .pdf_tags import observe_tags, reshape
+
     collector = _ErrorCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
         options = dict(PDF_OPTIONS, pdf_forms=forms)
-        document = HTML(string=html, base_url=base_url).render(**options)
-        raw = document.write_pdf(**options)
+        source = HTML(string=html, base_url=base_url)
+        document = source.render(**options)
+        with observe_tags(source.etree_element) as seen:  # what each structure element was made for
+            raw = document.write_pdf(**options)
     finally:
         logger.removeHandler(collector)
     if collector.messages:
         raise PdfRenderError("; ".join(dict.fromkeys(collector.messages)))
     with pikepdf.open(io.BytesIO(raw)) as pdf:
-        _artifact_untagged_content(pdf)
+        # One tag tree for the document (not one per page), one Link per link, described in words,
+        # leader dots, running heads and page numbers as artifacts (pdf_tags explains each step).
+        reshape(pdf, seen)
         if forms:
             from .pdf_forms import name_fields
 

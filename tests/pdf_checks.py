@@ -414,3 +414,248 @@ def pdfua_report(path: Path) -> tuple[list[str], list[str]]:
     findings = [f"{f.rule_id} ({f.severity.name.lower()}): {f.message} [{f.location.describe()}]" for f in report.findings]
     skipped = [f"{o.rule_id}: {o.skipped_reason}" for o in report.skipped]
     return findings, skipped
+
+
+# --- the tag tree follows the document (issue 16) ---------------------------------------------
+#
+# WeasyPrint tags page by page and gives every box of a link its own annotation; reviewpress/pdf_tags.py
+# puts that right. These checks find each thing it puts right, so a copy with one defect put back fails.
+
+LEADER_CHARACTERS = set(".…·‧ \u00a0")
+_HEX_PAIR = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+_HEX_RANGE = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]+>|\[[^\]]*\])")
+_ID_LIKE = re.compile(r"#?[a-z0-9]+(?:[-_.:][a-z0-9]+)+")
+_HEADING_TAGS = {f"/H{i}" for i in range(1, 7)}
+
+
+def _unicode_map(font) -> tuple[dict[int, str], int]:
+    """A font's codes -> text (its ToUnicode CMap), and how many bytes a code takes."""
+    width = 2 if font.get("/Subtype") == N.Type0 else 1
+    mapping: dict[int, str] = {}
+    stream = font.get("/ToUnicode")
+    if not isinstance(stream, pikepdf.Stream):
+        return mapping, width
+    text = stream.read_bytes().decode("latin-1")
+
+    def utf16(hexes: str) -> str:
+        return bytes.fromhex(hexes).decode("utf-16-be", "replace")
+
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+        for code, value in _HEX_PAIR.findall(block):
+            mapping[int(code, 16)] = utf16(value)
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+        for low, high, value in _HEX_RANGE.findall(block):
+            low, high = int(low, 16), int(high, 16)
+            if value.startswith("["):
+                for offset, item in enumerate(re.findall(r"<([0-9a-fA-F]+)>", value)):
+                    mapping[low + offset] = utf16(item)
+            else:
+                start = bytes.fromhex(value[1:-1])
+                for offset in range(high - low + 1):
+                    last = int.from_bytes(start[-2:], "big") + offset
+                    mapping[low + offset] = (start[:-2] + last.to_bytes(2, "big")).decode("utf-16-be", "replace")
+    return mapping, width
+
+
+def tagged_text(pdf: pikepdf.Pdf) -> dict[tuple[int, int], str]:
+    """The text of every tagged marked-content sequence: (page object number, MCID) -> text.
+    Artifacts are left out."""
+    texts: dict[tuple[int, int], str] = {}
+    for page in pdf.pages:
+        fonts_by_name = {}
+        for name, font in page.obj.get("/Resources", {}).get("/Font", {}).items():
+            fonts_by_name[name] = _unicode_map(font)
+        mapping, width = {}, 1
+        stack: list[int | None] = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            op = str(operator)
+            if op == "BDC":
+                mcid = None
+                if str(operands[0]) != "/Artifact" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
+                    mcid = int(operands[1].MCID)
+                stack.append(mcid if not (stack and stack[-1] == -1) else -1)
+                if str(operands[0]) == "/Artifact":
+                    stack[-1] = -1
+            elif op == "BMC":
+                stack.append(-1 if str(operands[0]) == "/Artifact" else (stack[-1] if stack else None))
+            elif op == "EMC" and stack:
+                stack.pop()
+            elif op == "Tf":
+                mapping, width = fonts_by_name.get(str(operands[0]), ({}, 1))
+            elif op in ("Tj", "TJ", "'", '"'):
+                mcid = next((m for m in reversed(stack) if m is not None), None)
+                if mcid is None or mcid == -1:
+                    continue
+                strings = operands[0] if op == "TJ" else [operands[-1]]
+                for item in strings:
+                    if isinstance(item, pikepdf.String):
+                        raw = bytes(item)
+                        codes = [int.from_bytes(raw[i:i + width], "big") for i in range(0, len(raw), width)]
+                        key = (page.obj.objgen[0], mcid)
+                        texts[key] = texts.get(key, "") + "".join(mapping.get(c, "\ufffd") for c in codes)
+    return texts
+
+
+def _content_units(element, texts) -> list[str | None]:
+    """An element's content in order, one entry a marked-content item or a Span holding exactly one."""
+    page = element.get("/Pg")
+    units: list[str | None] = []
+    for kid in _kids(element):
+        if isinstance(kid, int) or (isinstance(kid, pikepdf.Object) and kid._type_code == pikepdf.ObjectType.integer):
+            units.append(texts.get((page.objgen[0], int(kid))) if page is not None else None)
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == N.MCR:
+            where = kid.get("/Pg") or page
+            units.append(texts.get((where.objgen[0], int(kid.MCID))) if where is not None else None)
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == N.Span and len(_kids(kid)) == 1:
+            inner = _content_units(kid, texts)
+            units.append(inner[0] if inner else None)
+        else:
+            units.append(None)
+    return units
+
+
+def _start_page(element, depth: int = 0) -> int | None:
+    page = element.get("/Pg")
+    for kid in _kids(element):
+        if isinstance(kid, int) or (isinstance(kid, pikepdf.Object) and kid._type_code == pikepdf.ObjectType.integer):
+            return page.objgen[0] if page is not None else None
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == N.MCR:
+            return (kid.get("/Pg") or page).objgen[0]
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid and depth < 60:
+            found = _start_page(kid, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _descendants(element, depth: int = 0):
+    for kid in _kids(element):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid and kid.get("/Type") not in (N.MCR, N.OBJR):
+            yield kid
+            if depth < 60:
+                yield from _descendants(kid, depth + 1)
+
+
+def _destination_names(pdf: pikepdf.Pdf) -> set[str]:
+    names: set[str] = set()
+    tree = pdf.Root.get("/Names", {}).get("/Dests")
+    stack = [tree] if tree is not None else []
+    while stack:
+        node = stack.pop()
+        items = node.get("/Names", [])
+        names.update(str(items[i]) for i in range(0, len(items), 2))
+        stack.extend(node.get("/Kids", []))
+    names.update(str(k)[1:] for k in pdf.Root.get("/Dests", {}).keys())
+    return names
+
+
+def nested_link_problems(pdf: pikepdf.Pdf) -> list[str]:
+    problems = []
+    for element in struct_elements(pdf):
+        if element.get("/S") == N.Link:
+            inner = sum(1 for d in _descendants(element) if d.get("/S") == N.Link)
+            if inner:
+                problems.append(f"a Link holds {inner} other Link element(s) (a link read as several)")
+    return problems
+
+
+def leader_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """Leader dots (a contents entry's ". . . ." to its page number) must be artifacts, not text."""
+    texts = tagged_text(pdf)
+    problems = []
+    for element in struct_elements(pdf):
+        run = 0
+        for unit in _content_units(element, texts) + [None]:
+            dots = bool(unit) and set(unit) <= LEADER_CHARACTERS and unit.strip() != ""
+            if dots and len(unit.strip()) >= 5:
+                run = max(run, 3)
+            run = run + 1 if dots else run
+            if not dots:
+                if run >= 3:
+                    problems.append(f"a {str(element.S)[1:]} holds leader dots tagged as text ({run} items of dots)")
+                run = 0
+    return problems
+
+
+def per_page_part_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """The tree follows the document: not one Part or Art a page."""
+    problems = []
+    for element in [pdf.Root.StructTreeRoot] + struct_elements(pdf):
+        for tag in (N.Part, N.Art):
+            group = [k for k in _kids(element) if isinstance(k, pikepdf.Dictionary) and k.get("/S") == tag]
+            starts = [_start_page(k) for k in group]
+            if len(group) >= 2 and len(set(starts)) == len(starts):
+                problems.append(f"{len(group)} {str(tag)[1:]} elements side by side, each starting on a page of its own "
+                                f"(the tree follows the pages)")
+    return problems
+
+
+def section_heading_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """Every Sect starts with its heading (a section cut at a page break leaves a part without one)."""
+    problems = []
+    for element in struct_elements(pdf):
+        if element.get("/S") != N.Sect:
+            continue
+        first = element
+        while True:
+            kids = [k for k in _kids(first) if isinstance(k, pikepdf.Dictionary) and "/S" in k and k.get("/Type") not in (N.MCR, N.OBJR)]
+            if not kids or kids[0].get("/S") != N.NonStruct:
+                break
+            first = kids[0]
+        if not kids or str(kids[0].get("/S")) not in _HEADING_TAGS:
+            shown = str(kids[0].get("/S"))[1:] if kids else "nothing"
+            problems.append(f"a section (Sect) does not start with a heading (it starts with {shown})")
+    return problems
+
+
+def link_annotation_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """Every Link element holds a link annotation (OBJR); a paragraph number that is not a link is Lbl text."""
+    problems = []
+    for element in struct_elements(pdf):
+        if element.get("/S") == N.Link and not any(
+                isinstance(k, pikepdf.Dictionary) and k.get("/Type") == N.OBJR for k in _kids(element)):
+            problems.append("a Link element has no link annotation (nothing to activate)")
+    return problems
+
+
+def link_description_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """Link annotations are described in words (/Contents), not by their target's id."""
+    names = _destination_names(pdf)
+    problems = []
+    for number, page in enumerate(pdf.pages, 1):
+        for annotation in page.obj.get("/Annots", []):
+            if annotation.get("/Subtype") != N.Link:
+                continue
+            contents = str(annotation.get("/Contents", "")).strip()
+            dest = annotation.get("/Dest")
+            if contents in names or (isinstance(dest, pikepdf.String) and contents == str(dest)) \
+                    or _ID_LIKE.fullmatch(contents):
+                problems.append(f"page {number}: a link annotation is described by an id: {contents!r}")
+    return problems
+
+
+def nested_heading_problems(pdf: pikepdf.Pdf) -> list[str]:
+    problems = []
+    for element in struct_elements(pdf):
+        if str(element.get("/S")) in _HEADING_TAGS:
+            inner = [str(d.S)[1:] for d in _descendants(element) if str(d.get("/S")) in _HEADING_TAGS]
+            if inner:
+                problems.append(f"a heading ({str(element.S)[1:]}) holds another heading ({', '.join(inner)})")
+    return problems
+
+
+TAG_TREE_CHECKS = {
+    "nested links": nested_link_problems,
+    "leader dots tagged as text": leader_problems,
+    "per-page Part/Art": per_page_part_problems,
+    "section without a heading": section_heading_problems,
+    "Link without an annotation": link_annotation_problems,
+    "annotation described by an id": link_description_problems,
+    "heading inside a heading": nested_heading_problems,
+}
+
+
+def tag_tree_report(path: Path) -> dict[str, list[str]]:
+    """Every tag-tree check on one file, by defect."""
+    with pikepdf.open(path) as pdf:
+        return {name: check(pdf) for name, check in TAG_TREE_CHECKS.items()}

@@ -62,6 +62,25 @@ def expected_fields(questions: list[CpdQuestion]) -> list[tuple[str, str]]:
     return fields
 
 
+def _read_out(*parts: str | None) -> str:
+    """Parts of an accessible name read one after another as sentences: "Date. For example, 14 March 2024."."""
+    said = [p for p in parts if p]
+    return " ".join(p if i == len(said) - 1 or p[-1] in ".?!:" else p + "." for i, p in enumerate(said))
+
+
+def expected_pdf_fields(questions: list[CpdQuestion]) -> list[tuple[str, str]]:
+    """(field name, /TU) of the fillable PDF in reading order. A PDF field has no fieldset or
+    aria-describedby, so its name holds what the form shows for it, as one reads it: a checkbox's
+    question and its hint, then the field's label and hint (issue 16)."""
+    fields = []
+    for q in questions:
+        if q.kind == "checkboxes":
+            fields += [(f"{q.id}-{o.id}", _read_out(q.label, q.hint, o.label)) for o in q.options]
+        else:
+            fields.append((q.id, _read_out(q.label, q.hint)))
+    return fields
+
+
 def publication(review: Review) -> str:
     """The publication date as printed on the record; "" for a review that gives none (Staffordshire)."""
     m = review.metadata
@@ -150,7 +169,7 @@ def test_every_pdf_field_can_be_filled_saved_and_read_back(built_site, reviews, 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_pdf_fields_are_named_as_their_questions_in_reading_order(built_site, reviews, standard_questions, slug):
     questions = questions_for(reviews[slug], standard_questions)
-    expected = expected_fields(questions)
+    expected = expected_pdf_fields(questions)
     long_ids = {q.id for q in questions if q.kind == "long"}
     with pikepdf.open(built_site / pdf_path(slug, CPD)) as pdf:
         fields = list(pdf.Root.AcroForm.Fields)
