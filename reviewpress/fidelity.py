@@ -36,13 +36,21 @@ def _drop_page_numbers(lines: list[str]) -> list[str]:
 
 
 def _drop_running_titles(lines: list[str]) -> list[str]:
-    """The report title printed above each page number (found next to "Page N of M")."""
-    footer_lines = set()
+    """The report title printed above each page number (found next to "Page N of M").
+
+    A report that prints its title nowhere else (no title page in the text) keeps its first
+    footer's title as its title: the page shows it as its heading, and it is the report's own
+    words (it is matched wherever it stands, as a moved run)."""
+    footer_lines: list[int] = []
     for index, line in enumerate(lines):
         if _PAGE_NUMBER.match(line):
             above = [i for i in range(max(0, index - 3), index) if lines[i].strip()]
             if above and not lines[above[-1]].strip().endswith("."):
-                footer_lines.add(above[-1])
+                footer_lines.append(above[-1])
+    if footer_lines:
+        title = lines[footer_lines[0]].strip()
+        if not any(line.strip() == title for index, line in enumerate(lines) if index not in footer_lines):
+            footer_lines = footer_lines[1:]
     return ["" if index in footer_lines else line for index, line in enumerate(lines)]
 
 
@@ -168,6 +176,7 @@ def page_words(html: str) -> list[str]:
 _NOT_SOURCE_KEYS = {
     "slug", "kind", "area", "organisations", "required_from", "deadline_working_days",
     "number_shown", "young_people", "cpd_questions", "id", "deputy_chief_inspector_title", "practice_intro",
+    "themes", "status",  # ids of content/themes.yaml and the review's draft status: the site's own words
 }  # fmt: skip
 
 
@@ -312,6 +321,86 @@ def _runs(tokens: list[str], hit: list[bool], limit: int = 12) -> list[str]:
             start = None
     runs.sort(key=lambda run: run[0] - run[1])
     return [f"({b - a} words) " + " ".join(tokens[a:b][:30]) + (" …" if b - a > 30 else "") for a, b in runs[:limit]]
+
+
+# --- structure: does an imported draft have the committed review's elements? -----------------
+
+
+def structure_elements(data: dict) -> list[tuple[str, str]]:
+    """The structural elements of a review, each as (kind, exact content).
+
+    Sections (number and title), findings (number, text and note), case boxes (label and
+    everything inside), quote groups (intro and quotes), paragraphs, headings, bullet items,
+    tables, recommendation groups (number, lead-in, organisations) and items (number, text),
+    and next steps. Two reviews share an element only when it is exactly the same.
+    """
+    elements: list[tuple[str, str]] = []
+
+    def blocks(items: list, inside: str = "") -> None:
+        for block in items or []:
+            kind = next(iter(block))
+            value = block[kind]
+            if kind == "finding":
+                elements.append(("finding", f"{value['number']}|{value['text']}|{value.get('note') or ''}"))
+            elif kind == "case_example":
+                elements.append(("case example", f"{value.get('label') or ''}|{value.get('title') or ''}|{_flat(value['blocks'])}"))
+            elif kind == "quotes":
+                elements.append(("quote group", f"{value.get('intro') or ''}|{_flat(value['quotes'])}"))
+            elif kind == "bullets":
+                for item in value:
+                    elements.append((inside + "bullet", _flat(item)))
+            elif kind in ("p", "heading"):
+                elements.append((inside + ("paragraph" if kind == "p" else "heading"), value))
+            else:
+                elements.append((kind, _flat(value)))
+
+    def sections(items: list) -> None:
+        for section in items or []:
+            elements.append(("section", f"{section.get('number') or ''}|{section['title']}"))
+            blocks(section.get("blocks"))
+            sections(section.get("sections"))
+
+    sections(data.get("sections"))
+    for group in data.get("recommendations") or []:
+        elements.append(("recommendation group", f"{group['number']}|{group['lead_in']}|{'; '.join(group.get('organisations') or [])}"))
+        for item in group["items"]:
+            elements.append(("recommendation", f"{item['number']}|{item['text']}"))
+    steps = data.get("next_steps")
+    if steps:
+        elements.append(("next steps", f"{'; '.join(steps.get('required_from') or [])}|{_flat(steps.get('paragraphs'))}"))
+    return elements
+
+
+def _flat(value: object) -> str:
+    return " | ".join(_strings(value)) if not isinstance(value, str) else value
+
+
+@dataclass
+class StructureMatch:
+    expected: int
+    produced: int
+    matched: int
+    missing: list[tuple[str, str]]  # committed elements the draft does not have exactly
+    extra: list[tuple[str, str]]
+
+    @property
+    def share(self) -> float:
+        return self.matched / self.expected if self.expected else 1.0
+
+    def summary(self, name: str) -> str:
+        return f"{name}: {self.matched} of {self.expected} structural elements exactly as committed ({self.share:.2%}); draft has {self.produced}"
+
+
+def compare_structure(committed: dict, draft: dict) -> StructureMatch:
+    """How many of the committed review's structural elements the draft has, exactly."""
+    from collections import Counter
+
+    expected = Counter(structure_elements(committed))
+    produced = Counter(structure_elements(draft))
+    common = expected & produced
+    missing = list((expected - produced).elements())
+    extra = list((produced - expected).elements())
+    return StructureMatch(sum(expected.values()), sum(produced.values()), sum(common.values()), missing, extra)
 
 
 def main(argv: list[str] | None = None) -> int:

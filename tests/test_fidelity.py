@@ -100,7 +100,12 @@ def test_page_furniture_and_contents_are_not_source_text():
             "mailto:someone@example.org",
         ]
     )
-    assert fidelity.source_words(source) == ["summary", "text", "on", "one", "page", "continues", "here"]
+    # The footer's title is the report's title where the text prints it nowhere else: kept once.
+    assert fidelity.source_words(source) == ["summary", "text", "on", "one", "page", "review", "of", "services", "in",
+                                             "somewhere", "continues", "here"]
+    # Printed on every page, it counts once; printed as a title too, the footers all go.
+    assert fidelity.source_words(source.replace("Summary\nText", "Summary\nReview of services in Somewhere\nText")
+                                 + "\nMore\nReview of services in Somewhere \n  Page 3 of 9 ").count("somewhere") == 1
 
 
 def test_page_text_leaves_out_navigation_and_new_writing():

@@ -255,3 +255,130 @@ def test_a_report_without_the_local_review_headings_is_refused_clearly(tmp_path,
     assert run_import(source, None, tmp_path / "out") == 1
     assert "standard headings of a local review" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+# --- structure rules that generalise (issue 14) ----------------------------------------------------
+
+from reviewpress.importing.paragraphs import BOX_LABEL  # noqa: E402
+from reviewpress.importing.recommendations import organisations  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "line, label, rest",
+    [
+        ("Case Example: A mother attended", "Case Example", "A mother attended"),
+        ("Case example 2: A young woman aged 15", "Case example 2", "A young woman aged 15"),
+        ("Practice example 1: A new group", "Practice example 1", "A new group"),
+        ("Case Example 8: Male aged 16", "Case Example 8", "Male aged 16"),
+        ("Case examples 3 and 4:", "Case examples 3 and 4", None),
+        ("Good Practice Example in Primary Care: Female aged 10", "Good Practice Example in Primary Care", "Female aged 10"),
+        ("GOOD PRACTICE EXAMPLE: text", "GOOD PRACTICE EXAMPLE", "text"),
+        ("Case study A: text", "Case study A", "text"),
+    ],
+)
+def test_box_labels_in_any_case_numbering_and_number(line, label, rest):
+    match = BOX_LABEL.match(line)
+    assert match and match["label"] == label and match["rest"] == rest
+
+
+@pytest.mark.parametrize("line", ["Safeguarding Children and Young People: roles and competences", "Case examples from the service"])
+def test_other_lines_with_colons_are_not_box_labels(line):
+    assert not BOX_LABEL.match(line)
+
+
+def _journey(*lines: str) -> list[dict]:
+    text = "\n".join(["The child's journey", "", "1. Early help", "", *lines, "", "Recommendations", "", "1. A Trust should:",
+                      "1.1 Do it.", "1.2 Do more."])  # fmt: skip
+    return _import(text)["sections"][0]["sections"][0]["blocks"]
+
+
+def test_a_numbered_box_label_opens_a_box_and_its_list_keeps_the_printed_numbers():
+    blocks = _journey("1.1 A finding.", "", "Case examples 3 and 4:", "", "3. A child of six attended.", "",
+                      "4. A child aged eight attended.", "", "1.2 The next finding.")  # fmt: skip
+    assert [next(iter(block)) for block in blocks] == ["finding", "case_example", "finding"]
+    box = blocks[1]["case_example"]
+    assert box["label"] == "Case examples 3 and 4"
+    assert box["blocks"] == [{"p": "3. A child of six attended.\n4. A child aged eight attended."}]
+
+
+def test_a_box_label_glued_under_a_paragraph_starts_a_box():
+    text = "\n".join(["1.13 A finding that ends here. ", "", "Case example 2: A young woman aged 15 was ", "seen. ",
+                      " ", "1.14 Next. "])  # fmt: skip
+    paragraphs = [p.text for p in read_source(text, layout="hard-wrapped").paragraphs]
+    assert paragraphs == ["1.13 A finding that ends here.", "Case example 2: A young woman aged 15 was seen.", "1.14 Next."]
+
+
+@pytest.mark.parametrize("marker", ["•", "\uf0b7", "●", "▪", "- "])
+def test_bullets_with_or_without_a_space_in_any_bullet_character(marker):
+    text = "\n".join(["The provision includes: ", "", f"{marker}Princess Anne Wing ", f"{marker}Frome ", "",
+                      "Next paragraph. "])  # fmt: skip
+    paragraphs = read_source(text, layout="hard-wrapped").paragraphs
+    assert [(p.text, bool(p.bullet)) for p in paragraphs] == [
+        ("The provision includes:", False), ("Princess Anne Wing", True), ("Frome", True), ("Next paragraph.", False)
+    ]
+
+
+def test_paragraph_breaks_as_printed_after_a_finished_sentence():
+    text = "\n".join(["Pregnancies, overall, are in line. ", "", "In the last 3 years services have ", "", "improved. ",
+                      "", "1.5 Transfers of cases from midwifery to the health visitor service are done well. ", "",
+                      "When a baby has to remain in hospital, midwives keep health visitors up to date. ", " "])  # fmt: skip
+    paragraphs = [p.text for p in read_source(text, layout="hard-wrapped").paragraphs]
+    assert paragraphs == [
+        "Pregnancies, overall, are in line.",
+        "In the last 3 years services have improved.",
+        "1.5 Transfers of cases from midwifery to the health visitor service are done well. When a baby has to remain "
+        "in hospital, midwives keep health visitors up to date.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, numbers",
+    [("(Recommendation to 2.1).", ["2.1"]), ("(Recommendations   3.2, 5.3, 6.3)", ["3.2", "5.3", "6.3"]),
+     ("(Recommendations 1.6 and\n1.7).", ["1.6", "1.7"]), ("(Recommendations 6.1)", ["6.1"])],
+)  # fmt: skip
+def test_citation_forms_of_an_unseen_report(text, numbers):
+    assert cited_recommendations(text) == numbers
+
+
+@pytest.mark.parametrize(
+    "lead_in, known, names",
+    [
+        ("Bath and North East Somerset CCG and Royal United Hospital NHS Trust should:", [],
+         ["Bath and North East Somerset CCG", "Royal United Hospital NHS Trust"]),
+        ("Bath and North East Somerset CCG and Bath and North East Somerset Doctors Urgent Care Ltd (BDUC) should:", [],
+         ["Bath and North East Somerset CCG", "Bath and North East Somerset Doctors Urgent Care Ltd (BDUC)"]),
+        ("Avon and Wiltshire Mental Health Partnership NHS Trust and Oxford Health should:",
+         ["Avon & Wiltshire Mental Health Partnership NHS Trust"],
+         ["Avon and Wiltshire Mental Health Partnership NHS Trust", "Oxford Health"]),
+        ("Bath and North East Somerset CCG", ["Bath and North East Somerset CCG"], ["Bath and North East Somerset CCG"]),
+        ("NHS England local area team together with NHS Bury CCG should:", [], ["NHS England local area team", "NHS Bury CCG"]),
+    ],
+)  # fmt: skip
+def test_organisation_names_holding_and_are_kept_whole(lead_in, known, names):
+    assert organisations(lead_in, known) == names
+
+
+def test_the_action_plan_addressee_is_resolved_against_the_groups():
+    text = "\n".join(["The child's journey", "", "1. Early help", "", "1.1 A finding (Recommendation 1.1).", "",
+                      "Recommendations", "", "1. Bath and North East Somerset CCG and Sirona Care & Health should:",
+                      "1.1 Do it.", "", "Next steps", "", "An action plan addressing the recommendations above is required "
+                      "from Bath and North East Somerset CCG within 20 working days of receipt of this report."])  # fmt: skip
+    assert _import(text)["next_steps"]["required_from"] == ["Bath and North East Somerset CCG"]
+
+
+def test_tool_wrapped_text_keeps_its_paragraphs():
+    """Word's "insert line breaks": paragraphs wrapped at 80 columns with no blank line between them."""
+    text = "\n".join(["This is the first paragraph of the report, long enough to be wrapped at eighty", "columns by the tool.",
+                      "A second paragraph starts on the next line and it is also long enough to wrap at", "eighty columns.",
+                      "And a third one here, which runs on over more than one line of the text file as", "well."] * 5)  # fmt: skip
+    paragraphs = read_source(text).paragraphs
+    assert len(paragraphs) == 15
+    assert paragraphs[1].text == "A second paragraph starts on the next line and it is also long enough to wrap at eighty columns."
+
+
+def test_a_windows_1252_text_file_is_read_and_noted(tmp_path, capsys):
+    source = tmp_path / "bedford.txt"
+    source.write_bytes((SEEDS / "bedford.txt").read_text(encoding="utf-8").encode("cp1252"))
+    assert run_import(source, None, tmp_path / "out") == 0
+    assert "read as Windows-1252" in capsys.readouterr().out
+    assert "Carer’s told us:" in (tmp_path / "out" / "bedford.yaml").read_text(encoding="utf-8")

@@ -13,20 +13,39 @@ _MAX_CELL = 60
 _LIST_INTRO = re.compile(r"[:;]$")
 
 
+# "3. A child of six ...": an item of a numbered list printed inside the text.
+_LIST_ITEM = re.compile(r"^(?P<number>\d+)\.\s+\S")
+
+
 def plain_blocks(paragraphs: list[Paragraph], notes: Notes) -> list[dict]:
     blocks: list[dict] = []
-    for paragraph in paragraphs:
+    for index, paragraph in enumerate(paragraphs):
+        item = None if paragraph.bullet else _LIST_ITEM.match(paragraph.text)
+        if item and _continues_list(blocks, paragraphs, index, int(item["number"])):
+            # Items numbered in turn make one Markdown ordered list, with the printed numbers.
+            if blocks and "p" in blocks[-1] and _LIST_ITEM.match(blocks[-1]["p"].split("\n")[-1]):
+                blocks[-1]["p"] += "\n" + paragraph.text
+            else:
+                blocks.append({"p": paragraph.text})
+                notes.check(paragraph.line, f"numbered list starting at {item['number']}: kept as a list with its printed numbers",
+                            f"Is line {paragraph.line} the start of a numbered list ({item['number']}., ...)? Its items were "
+                            "kept together as one list with their printed numbers.")
+            notes.place(paragraph, "list", f"numbered list item {item['number']}")
+            continue
         if paragraph.bullet:
             _add_bullet(blocks, paragraph)
+            notes.place(paragraph, "bullet", "sub-bullet" if paragraph.level else "bullet")
             continue
         table = table_from(paragraph)
         if table:
             blocks.append({"table": table})
+            notes.place(paragraph, "table", "table")
             notes.check(paragraph.line, f"flattened table read as {len(table['rows'])} rows; give it a title")
             continue
         if any(_LIST_INTRO.search(line.strip()) for line in paragraph.raw[:-1]):
             notes.check(paragraph.line, "a line ends with ':' or ';' inside a paragraph: an unbulleted list?")
         blocks.append({"p": paragraph.text})
+        notes.place(paragraph, "paragraph", "paragraph")
     return blocks
 
 
@@ -73,3 +92,14 @@ def table_from(paragraph: Paragraph) -> dict | None:
     if pending or not rows:
         return None
     return {"title": headings[0], "column_headings": headings, "rows": rows}
+
+
+def _continues_list(blocks: list[dict], paragraphs: list[Paragraph], index: int, number: int) -> bool:
+    """A numbered paragraph is a list item when the one before or after it is numbered next to it."""
+    def number_of(paragraph: Paragraph | None) -> int | None:
+        match = _LIST_ITEM.match(paragraph.text) if paragraph is not None and not paragraph.bullet else None
+        return int(match["number"]) if match else None
+
+    before = number_of(paragraphs[index - 1]) if index else None
+    after = number_of(paragraphs[index + 1]) if index + 1 < len(paragraphs) else None
+    return before == number - 1 or after == number + 1

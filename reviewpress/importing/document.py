@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from reviewpress.model import Metadata
 
@@ -24,16 +25,24 @@ class NotALocalReview(ValueError):
     """The text has none of the standard headings of a local review."""
 
 
-def import_report(text: str, slug: str, notes: Notes) -> dict:
+def import_report(text: str, slug: str, notes: Notes, known_organisations: Iterable[str] = ()) -> dict:
+    """A draft review from a report's text. `known_organisations` (the names and other names of
+    content/organisations.yaml) help keep a name holding "and" whole."""
     source = read_source(text)
+    notes.source = source  # for the proof report (importing/proof.py)
+    for index in source.removed:
+        notes.placed.setdefault(index + 1, ("furniture", "page footer or link leftover: left out"))
     front, parts = split_parts(source.paragraphs)
+    for part in parts:
+        notes.placed.setdefault(part.line, ("heading", f"heading {part.title!r}"))
     if not any(part.key in PLAIN_PARTS | {"journey"} for part in parts):
         raise NotALocalReview(
             "none of the standard headings of a local review (Summary of the review, The child's journey, ...) "
             "were found; this importer drafts local CLAS reviews only"
         )
     title, subtitle, header = _front_matter(front, source.running_title, notes)
-    review: dict = {"slug": slug, "kind": "local-review", "title": title}
+    # A draft until a person clears it (importing/drafts.py): `build` will not publish it.
+    review: dict = {"slug": slug, "kind": "local-review", "status": "draft", "title": title}
     if subtitle:
         review["subtitle"] = subtitle
     area = area_from_title(title)
@@ -47,8 +56,12 @@ def import_report(text: str, slug: str, notes: Notes) -> dict:
     if metadata:
         review["metadata"] = metadata
     if not header:
-        notes.check(None, "no metadata header: review dates, publication date, inspectors etc. are not stated")
+        notes.check(None, "no metadata header: review dates, publication date, inspectors etc. are not stated",
+                    "Does the report state its review dates, publication date or inspectors anywhere? No metadata header "
+                    "was found, so the draft leaves them out.")
 
+    # Organisation names the cover or the organisations list give in full.
+    known = [*metadata.get("ccgs", []), *metadata.get("provider_services", []), *known_organisations]
     sections: list[dict] = []
     journey_count = 0
     for part in parts:
@@ -65,18 +78,20 @@ def import_report(text: str, slug: str, notes: Notes) -> dict:
         elif part.key == "management":
             sections.append(_management(part, journey_count, notes))
         elif part.key == "recommendations":
-            intro, groups = recommendation_groups(part.paragraphs, notes)
+            intro, groups = recommendation_groups(part.paragraphs, notes, known)
             if intro:
                 review["recommendations_intro"] = intro
             review["recommendations"] = groups
         elif part.key == "next_steps":
-            steps = next_steps(part.paragraphs, notes)
+            named = [name for group in review.get("recommendations", []) for name in group["organisations"]]
+            steps = next_steps(part.paragraphs, notes, [*named, *known])
             if steps:
                 review["next_steps"] = steps
     review["sections"] = sections
     _order(review)
     review["young_people"] = young_people_placeholder(sections)
-    notes.check(None, "young_people is a placeholder: the key points for young people must be written")
+    notes.check(None, "young_people is a placeholder: the key points for young people must be written",
+                "Who will write the key points for young people? The draft holds a placeholder, which `build` refuses.")
     return review
 
 
@@ -88,11 +103,16 @@ def _front_matter(front: list[Paragraph], running_title: str | None, notes: Note
     for paragraph in lines:
         if paragraph not in before[:2]:
             notes.unplaced(paragraph.line, paragraph.text)
+    for paragraph in before[:2]:
+        notes.place(paragraph, "title", "title" if paragraph is before[0] else "subtitle")
+    for paragraph in header:
+        notes.place(paragraph, "metadata", "metadata header")
     if before:
         title = before[0].text
     elif running_title:
         title = running_title
-        notes.check(None, f"no title in the text: taken from the page footer {title!r}")
+        notes.check(None, f"no title in the text: taken from the page footer {title!r}",
+                    f"Is the title {title!r}? The text has no title page; this is the title printed in its page footers.")
     else:
         title = "DRAFT: title not found"
         notes.check(None, "no title found")
@@ -104,6 +124,8 @@ def _skip_contents(part: Part, notes: Notes) -> None:
     for paragraph in part.paragraphs:
         if "\t" not in paragraph.text:
             notes.unplaced(paragraph.line, paragraph.text)
+        else:
+            notes.place(paragraph, "furniture", "contents list: left out, the site makes its own")
     notes.check(part.line, f"contents list ({len(part.paragraphs)} entries) not imported: the site generates it")
 
 
@@ -159,4 +181,15 @@ def young_people_placeholder(sections: list[dict]) -> dict:
         point["findings"] = [finding]
     else:
         point["sections"] = [sections[0]["title"]] if sections else ["DRAFT"]
-    return {"intro": [YOUNG_PEOPLE_PLACEHOLDER], "sections": [{"heading": "DRAFT", "points": [point]}]}
+    # The words the young people's page itself prints are explained, as every page's glossary must,
+    # so that `serve` and `build --draft` can show the draft; `build` refuses it (importing/drafts.py).
+    return {"intro": [YOUNG_PEOPLE_PLACEHOLDER], "sections": [{"heading": "DRAFT", "points": [point]}],
+            "glossary": PLACEHOLDER_GLOSSARY}
+
+
+PLACEHOLDER_GLOSSARY = [
+    {"term": "Draft", "meaning": "Writing that is not finished yet."},
+    {"term": "Childline", "meaning": "A free helpline for children and young people under 19. You can talk to them about any worry."},
+    {"term": "Helpline", "meaning": "A phone number you can call to get help or to talk to someone."},
+    {"term": "Recommendation", "meaning": "Something the report says must be done to make things better."},
+]

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from .blocks import plain_blocks
 from .crossrefs import is_bracket_only, split_note
 from .notes import Notes
-from .paragraphs import LABEL, Paragraph
+from .paragraphs import BOX_LABEL, Paragraph
 
 _NUMBER = re.compile(r"^(?P<number>\d+(?:\.\d+)*)\.?\s+(?P<rest>\S.*)$")
 _HEADING_MAX_WORDS = 8
-_LABELS = re.compile(r"^(?:case example|good practice example\b.*|case study)$", re.IGNORECASE)
 # Unlabelled case examples name their case: "Case A ...", "Child B was ...",
 # "A's placement ...", or start with a person: "A woman presented at ED ...".
 _CASE_START = re.compile(
@@ -51,6 +50,7 @@ def numbered_sections(
             if part:
                 _close(part, notes)
             part = Part({"title": heading[1], "number": heading[0], "blocks": []})
+            notes.place(paragraph, "heading", f"heading {heading[0]} {heading[1]!r}")
             sections.append(part.section)
             continue
         if part is None:
@@ -83,31 +83,45 @@ def _place(part: Part, paragraph: Paragraph, notes: Notes) -> None:
         _close_finding(part)
         part.open_finding = {"number": number, "text": _NUMBER.match(text)["rest"]}
         part.section["blocks"].append({"finding": part.open_finding})
+        notes.place(paragraph, "finding", f"finding {number}")
         return
-    label = LABEL.match(text)
-    if label and _LABELS.match(label["label"]):
+    label = BOX_LABEL.match(text)
+    if label:
         _close_case(part, notes)
         _close_finding(part)
         part.open_case = {"label": label["label"], "paragraphs": []}
         part.section["blocks"].append({"case_example": part.open_case})
-        rest = Paragraph(text[label.end("label") + 1 :].strip(), paragraph.line, raw=paragraph.raw)
-        part.open_case["paragraphs"].append(rest)
+        notes.place(paragraph, "case example", f"case example box {label['label']!r}")
+        notes.check(paragraph.line, f"case-example box {label['label']!r} starts here (its label read from the line)",
+                    f"Is line {paragraph.line} the start of a case-example box labelled {label['label']!r}?")
+        if label["rest"]:
+            rest = Paragraph(label["rest"].strip(), paragraph.line, raw=paragraph.raw, lines=paragraph.lines)
+            part.open_case["paragraphs"].append(rest)
         return
     if part.open_case is not None:
         part.open_case["paragraphs"].append(paragraph)
+        notes.place(paragraph, "case example", f"case example box {part.open_case.get('label') or '(unlabelled)'!r}")
         return
     if part.open_finding is not None and is_bracket_only(text):
         part.open_finding["text"] += "\n\n" + text
+        notes.place(paragraph, "finding", f"finding {part.open_finding['number']} (its cross-reference)")
         return
     if part.open_finding is not None and not paragraph.bullet and not _CASE_START.match(text):
-        notes.check(paragraph.line, f"unnumbered paragraph kept as part of finding {part.open_finding['number']}")
+        number = part.open_finding["number"]
+        notes.check(paragraph.line, f"unnumbered paragraph added to finding {number} as a further paragraph",
+                    f"Is line {paragraph.line} part of finding {number}? It has no number, so it was added to the "
+                    f"finding as a further paragraph; if it is a box or a paragraph of its own, move it.")
         part.open_finding["text"] += "\n\n" + text
+        notes.place(paragraph, "finding", f"finding {number} (unnumbered paragraph added)")
         return
     if part.open_finding is not None or paragraph.bullet:
-        notes.check(paragraph.line, "unlabelled paragraph read as a case example")
+        notes.check(paragraph.line, "unlabelled paragraph made the start of a case example",
+                    f"Is line {paragraph.line} the start of an unlabelled case example? It starts like one "
+                    f"({text[:40]!r}), so it was taken out of the finding before it.")
         _close_finding(part)
         part.open_case = {"paragraphs": [paragraph]}
         part.section["blocks"].append({"case_example": part.open_case})
+        notes.place(paragraph, "case example", "case example box (unlabelled)")
         return
     part.section["blocks"].extend(plain_blocks([paragraph], notes))
 
@@ -138,6 +152,11 @@ def _close_case(part: Part, notes: Notes) -> None:
     if case is None:
         return
     paragraphs = case.pop("paragraphs")
+    if paragraphs:
+        last = (paragraphs[-1].lines or [paragraphs[-1].line])[-1]
+        notes.check(last, f"case-example box {case.get('label') or '(unlabelled)'!r} ends at line {last}",
+                    f"Does the case-example box {case.get('label') or '(unlabelled)'!r} end at line {last}? "
+                    "Nothing in the text marks where a box ends; it was closed before the next numbered paragraph.")
     blocks: list[dict] = []
     run: list[Paragraph] = []
     for paragraph in paragraphs:

@@ -13,18 +13,33 @@ import re
 from dataclasses import dataclass, field
 
 from .furniture import find_furniture
+from .normalise import normalise
 from .repair import join_wrapped, tidy
 
-# "- item" (Word), "• item" (PDF); "o item" is the PDF's sub-bullet.
-_BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[-•▪◦]|o(?= ))\s+(?P<rest>\S.*)$")
+# "- item" (Word), "• item" (PDF); "o item" is the PDF's sub-bullet. A bullet character
+# may be followed by its text directly ("•Frome"); a hyphen or the letter "o" needs a space.
+_BULLET = re.compile(r"^(?P<indent>\s*)(?:(?P<marker>[-]|o(?= ))\s+|(?P<glyph>[•◦])\s*)(?P<rest>\S.*)$")
 _SUB_MARKERS = {"o", "◦"}
 NUMBERED = re.compile(r"^\d+(\.\d+)*\.?\s+\S")
 # "Case Example: ...", "Good Practice Example in Primary Care: ..."
 LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z]*(?: [A-Za-z]+){0,5}):\s+\S")
+# The label of a case-example box, in any capitalisation, singular or plural, numbered or not:
+# "Case Example:", "Case example 2:", "Practice example 1:", "Case examples 3 and 4:",
+# "Good Practice Example in Primary Care:", "Case study A:". Its text may follow on the same
+# line or start on the next; a label alone on its line needs no colon (a PDF sets it as a heading).
+BOX_LABEL = re.compile(
+    r"^(?P<label>(?:(?:good|effective|positive|notable)\s+)?(?:practice|case)\s+(?:examples?|stud(?:y|ies))"
+    r"(?:\s+in\s+[A-Za-z][A-Za-z ,&-]{0,40}?)?"
+    r"(?:\s+(?:\d+|[A-Z])(?:\s*(?:,|and|&)\s*(?:\d+|[A-Z]))*)?)\s*(?::(?:\s+(?P<rest>\S.*))?|(?P<alone>))$",
+    re.IGNORECASE,
+)
 _ENDS_SENTENCE = re.compile(r"[.:;!?)”\"’]\**$")
 # Word lines are whole paragraphs, often hundreds of characters long; PDF
 # lines are wrapped near 90.
 _WRAP_WIDTH = 100
+# The share of a paragraph's inner lines that leave no room for the next word when a tool
+# wrapped the text greedily (over 0.9 in the seeds wrapped at 80; under 0.55 in PDF text).
+_GREEDY_SHARE = 0.8
 
 
 @dataclass
@@ -34,6 +49,7 @@ class Paragraph:
     bullet: str | None = None  # the marker as printed, if it is a list item
     level: int = 0  # 1 for a sub-bullet
     raw: list[str] = field(default_factory=list)  # its source lines, right-stripped
+    lines: list[int] = field(default_factory=list)  # the 1-based numbers of those lines
 
 
 @dataclass
@@ -41,11 +57,13 @@ class Source:
     paragraphs: list[Paragraph]
     running_title: str | None
     layout: str  # "paragraph-per-line" or "hard-wrapped"
+    lines: list[str] = field(default_factory=list)  # the normalised source lines
+    removed: set[int] = field(default_factory=set)  # 0-based indexes of page furniture left out
 
 
 def read_source(text: str, layout: str | None = None) -> Source:
     """Paragraphs of an extracted report; the layout is detected unless given."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = normalise(text).split("\n")
     furniture = find_furniture(lines)
     # Removed lines become empty lines, which never force a paragraph break.
     kept = ["" if index in furniture.removed else line.rstrip("\n") for index, line in enumerate(lines)]
@@ -54,7 +72,7 @@ def read_source(text: str, layout: str | None = None) -> Source:
         paragraphs = _hard_wrapped_paragraphs(kept)
     else:
         paragraphs = _paragraph_per_line(kept)
-    return Source(paragraphs, furniture.running_title, layout)
+    return Source(paragraphs, furniture.running_title, layout, lines, furniture.removed)
 
 
 def detect_layout(lines: list[str]) -> str:
@@ -83,13 +101,13 @@ def _make(lines: list[tuple[int, str]], indent_is_level: bool) -> Paragraph:
     bullet = _BULLET.match(first)
     marker, level = None, 0
     if bullet:
-        marker = bullet["marker"]
+        marker = bullet["marker"] or bullet["glyph"]
         # Word indents a sub-bullet; in PDF text a leading space only marks a page start.
         level = 1 if ((indent_is_level and bullet["indent"]) or marker in _SUB_MARKERS) else 0
         raw[0] = bullet["rest"]
     # TAB-separated lines (metadata, contents) keep their TAB for the header parser.
     text = raw[0].strip() if "\t" in raw[0] else tidy(join_wrapped(raw))
-    return Paragraph(text=text, line=number, bullet=marker, level=level, raw=raw)
+    return Paragraph(text=text, line=number, bullet=marker, level=level, raw=raw, lines=[n for n, _ in lines])
 
 
 def _paragraph_per_line(lines: list[str]) -> list[Paragraph]:
@@ -100,6 +118,7 @@ def _hard_wrapped_paragraphs(lines: list[str]) -> list[Paragraph]:
     # Without any whitespace-only lines the file cannot tell layout gaps from
     # paragraph spacing, so every blank run counts as a paragraph break.
     distinguishes = any(line and not line.strip() for line in lines)
+    width = _wrap_width(lines)
     paragraphs: list[Paragraph] = []
     current: list[tuple[int, str]] = []
     blank_run: list[str] = []
@@ -107,32 +126,73 @@ def _hard_wrapped_paragraphs(lines: list[str]) -> list[Paragraph]:
         if not line.strip():
             blank_run.append(line)
             continue
-        if current and _starts_paragraph(current[-1][1], line, blank_run, distinguishes):
-            paragraphs.append(_make(current, indent_is_level=False))
+        # A numbered paragraph's first line, set beside its number (a heading such as
+        # "5. Management" is short, and stands alone).
+        hanging = len(current) == 1 and bool(NUMBERED.match(current[0][1].strip())) and len(current[0][1].split()) > 8
+        if "\t" in line.strip() or (current and "\t" in current[-1][1].strip()) or (
+            current and _starts_paragraph(current[-1][1], line, blank_run, distinguishes, hanging, width)
+        ):
+            if current:
+                paragraphs.append(_make(current, indent_is_level=bool(width)))
             current = []
         current.append((index + 1, line))
         blank_run = []
     if current:
-        paragraphs.append(_make(current, indent_is_level=False))
+        paragraphs.append(_make(current, indent_is_level=bool(width)))
     return paragraphs
 
 
-def _starts_paragraph(previous: str, line: str, blank_run: list[str], distinguishes: bool) -> bool:
+def _wrap_width(lines: list[str]) -> int:
+    """The width a tool wrapped the text at, or 0 if it was not wrapped greedily at one width.
+
+    A tool (Word's "insert line breaks", `fmt`) fills every line of a paragraph as far as the
+    next word allows, so a line ends short only where its paragraph ends. A PDF's lines are
+    set in a proportional font, so their lengths in characters vary and tell nothing.
+    """
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    if not lengths:
+        return 0
+    width = lengths[int(len(lengths) * 0.95)]
+    inside = full = 0
+    for line, following in zip(lines, lines[1:]):
+        if line.strip() and following.strip() and not _ENDS_SENTENCE.search(line.rstrip()):
+            inside += 1
+            full += len(line.rstrip()) + 1 + len(following.split()[0]) > width
+    return width if inside and full >= inside * _GREEDY_SHARE else 0
+
+
+def _starts_paragraph(
+    previous: str, line: str, blank_run: list[str], distinguishes: bool, hanging: bool = False, width: int = 0
+) -> bool:
+    """Does `line` open a new paragraph? `hanging` is true after a paragraph number's first line;
+    `width` is the width the text was wrapped at."""
     previous = previous.rstrip()
     stripped = line.strip()
-    if _BULLET.match(line):
+    if _BULLET.match(line) or BOX_LABEL.match(stripped):
         return True
     ended = bool(_ENDS_SENTENCE.search(previous))
     if not blank_run:
         # A leading space marks the first line of a page; it opens a new
         # paragraph only where the last page ended one.
-        return line.startswith(" ") and (ended or bool(NUMBERED.match(stripped)))
+        if line.startswith(" ") and (ended or bool(NUMBERED.match(stripped))):
+            return True
+        # A finished sentence on a line that had room for the next word ended its paragraph
+        # (text wrapped by a tool, e.g. Word's "insert line breaks", with no blank lines).
+        first_word = stripped.split()[0]
+        return bool(width) and ended and len(previous) + 1 + len(first_word) < width - 2
+    structure = bool(NUMBERED.match(stripped))
+    if not distinguishes and hanging and not structure:
+        # Without whitespace-only lines a paragraph number's hanging indent looks like any
+        # gap: what follows the number's first line belongs to it, unless it is numbered.
+        return False
     if _hard_break(blank_run) or not distinguishes:
         # Text carried over a page end continues in lower case.
         return not (stripped[0].islower() and not ended)
-    # Blank lines that hold nothing at all come from the layout (a hanging
-    # paragraph number, a bullet's wrapped line): only a new structure starts here.
-    return ended and bool(NUMBERED.match(stripped) or LABEL.match(stripped))
+    # Blank lines that hold nothing at all mostly come from the layout (a hanging
+    # paragraph number, a bullet's wrapped line, which go on in lower case); after a
+    # finished sentence, a line starting with a capital or a number opens a paragraph.
+    # After the first line of a numbered paragraph the gap is its hanging indent.
+    return ended and not stripped[0].islower() and (not hanging or structure)
 
 
 def _hard_break(blank_run: list[str]) -> bool:

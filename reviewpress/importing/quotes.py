@@ -28,7 +28,9 @@ def quote_groups(paragraphs: list[Paragraph], notes: Notes) -> list[dict]:
         if _INTRO_END.search(text) and not text.startswith(tuple(_OPENING)):
             group = {"speaker": speaker_from_intro(text), "intro": text, "quotes": []}
             blocks.append({"quotes": group})
-            notes.check(paragraph.line, f"speaker group {group['speaker']!r} from {text!r}")
+            notes.check(paragraph.line, f"speaker group {group['speaker']!r} from {text!r}",
+                        f"Are the quotes after line {paragraph.line} from {group['speaker']!r} (the tidy name taken from {text!r})?")
+            notes.place(paragraph, "quote group", f"quote group {group['speaker']!r}")
             continue
         if group is None:
             group = {"quotes": []}
@@ -40,6 +42,7 @@ def quote_groups(paragraphs: list[Paragraph], notes: Notes) -> list[dict]:
         elif not marked and "speaker" in quote:
             notes.check(paragraph.line, f"speaker {quote['speaker']!r} taken from the last sentence")
         group["quotes"].append(quote)
+        notes.place(paragraph, "quote", "quote")
     for block in blocks:
         if not block["quotes"]["quotes"]:
             block["quotes"]["quotes"].append({"text": "DRAFT: no quotes found under this line"})
@@ -52,7 +55,9 @@ def _without_empty(block: dict) -> dict:
 
 
 def _has_quote_mark(text: str) -> bool:
-    return any(mark in text for mark in "“”")
+    """Curly quotation marks anywhere, or straight ones opening the paragraph (as a tool that
+    straightens quotes leaves them) or closing it."""
+    return any(mark in text for mark in "“”") or text.lstrip("*").startswith('"') or text.rstrip("*.").endswith('"')
 
 
 def split_quote(text: str) -> dict | None:

@@ -1,0 +1,290 @@
+"""Reading a report as staff have it: text, a Word file (.docx) or a PDF, as text for the rules.
+
+Each reader writes the text in one of the two layouts the importer already reads
+(`paragraphs.py`), so that one set of rules places everything:
+
+* `.docx` (python-docx): Word's own structure is used rather than guessed: one line per
+  paragraph, a blank line between paragraphs, list paragraphs as "- item" (indented one step per
+  list level), bold and italic runs as `**`/`*` as Word's text export writes them, and the rows of
+  the cover's two-column table as `Label:<TAB>Value`. A one-cell table (a box) gives its paragraphs.
+* `.pdf` (pdfminer.six): the text lines of each page, in reading order, with pieces on the same
+  baseline joined (a paragraph number set in its own column and its text come out as one line),
+  and a blank line wherever the gap between lines is wider than line spacing. Pages end with a
+  form feed. The running header (the same first line on every page), "Page N of M", contents
+  lines with dot leaders, and the cover's stacked `Label:` / value lines are put the way the
+  text rules expect them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from .notes import Notes
+
+READABLE = (".txt", ".docx", ".pdf")
+_DOT_LEADER = re.compile(r"\.{5,}|(?:\. ){5,}")
+_PAGE_NUMBER = re.compile(r"^\s*Page \d+ of \d+\s*$")
+_COVER_LABEL = re.compile(r"^[A-Z][^.:]{1,90}:$")
+# Our own PDFs print, under each recommendation, the paragraphs that led to it: not report text.
+_WHOLE_BOLD = re.compile(r"^\*\*(.+)\*\*$")
+_MARKERS = "•●▪■◦○–—-o"
+_BOLD_NUMBER = re.compile(r"^\*\*(\d+(?:\.\d+)*\.?)\*\*\s+")
+_BASED_ON = re.compile(r"^Based on paragraphs? [\d., and]+$")
+
+
+class UnreadableDocument(ValueError):
+    """The file cannot be read as a report (names the file and why)."""
+
+
+def read_document(path: Path, notes: Notes) -> str:
+    """The text of a .txt, .docx or .pdf report, ready for `import_report`."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return docx_text(path)
+    if suffix == ".pdf":
+        return pdf_text(path)
+    return plain_text(path, notes)
+
+
+def plain_text(path: Path, notes: Notes) -> str:
+    """UTF-8 (with or without a byte-order mark), else Windows-1252 as Word's "Plain Text" export
+    writes it by default (noted, for a person to check the quotes and dashes)."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise error from None
+        notes.check(None, f"{path.name} is not UTF-8 (byte {error.start}); read as Windows-1252, Word's plain-text default",
+                    f"Are the quotation marks and dashes right? {path.name} was read as Windows-1252, not UTF-8.")
+        return text
+
+
+# --- Word ---------------------------------------------------------------------------------------
+
+
+def docx_text(path: Path) -> str:
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError as error:  # pragma: no cover - python-docx is a dependency
+        raise UnreadableDocument(f"python-docx is needed to read {path.name}: {error}") from None
+    try:
+        document = docx.Document(str(path))
+    except Exception as error:  # python-docx raises several kinds for a file that is not a .docx
+        raise UnreadableDocument(f"{path.name} is not a Word .docx file that can be read: {error}") from None
+    out: list[str] = []
+    for element in document.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            line = _docx_paragraph(Paragraph(element, document))
+            if line:
+                out += [line, ""]
+        elif tag == "tbl":
+            out += _docx_table(Table(element, document), Paragraph)
+    return "\n".join(out)
+
+
+def _docx_paragraph(paragraph) -> str:
+    text = _runs_markdown(paragraph).replace("\n", " ").strip()
+    if not text:
+        return ""
+    level = _list_level(paragraph)
+    if level is not None:
+        return "  " * level + "- " + text
+    return text
+
+
+def _list_level(paragraph) -> int | None:
+    """The list level of a bulleted paragraph (0 at the top), or None if it is not a list item."""
+    properties = paragraph._p.pPr
+    numbering = properties.numPr if properties is not None else None
+    style = (paragraph.style.name or "") if paragraph.style is not None else ""
+    if numbering is not None and numbering.ilvl is not None:
+        return int(numbering.ilvl.val)
+    if style.lower().startswith("list bullet"):
+        digits = re.findall(r"\d+", style)
+        return int(digits[0]) - 1 if digits else 0
+    if numbering is not None or style.lower().startswith("list paragraph"):
+        return 0
+    return None
+
+
+def _runs_markdown(paragraph) -> str:
+    """The paragraph's text with bold and italic runs marked as Word's text export marks them."""
+    pieces: list[tuple[str, bool, bool]] = []
+    for run in paragraph.runs:
+        if run.text:
+            pieces.append((run.text, bool(run.bold), bool(run.italic)))
+    if not pieces:
+        return paragraph.text
+    merged: list[list] = []
+    for text, bold, italic in pieces:
+        if merged and merged[-1][1] == bold and merged[-1][2] == italic:
+            merged[-1][0] += text
+        else:
+            merged.append([text, bold, italic])
+    out = []
+    for text, bold, italic in merged:
+        core = text.strip()
+        if not core or not (bold or italic):
+            out.append(text)
+            continue
+        mark = "**" if bold else "*"
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        out.append(f"{lead}{mark}{core}{mark}{trail}")
+    return "".join(out)
+
+
+def _docx_table(table, paragraph_type) -> list[str]:
+    out: list[str] = []
+    rows = table.rows
+    columns = max((len(row.cells) for row in rows), default=0)
+    if columns == 1:  # a box: its paragraphs, as written
+        for row in rows:
+            for paragraph in row.cells[0].paragraphs:
+                line = _docx_paragraph(paragraph)
+                if line:
+                    out += [line, ""]
+        return out
+    for row in rows:
+        cells = [" ".join(cell.text.split()) for cell in row.cells]
+        if columns == 2:
+            out.append(f"{cells[0]}\t{cells[1]}")
+        else:
+            out.append("  ".join(cells))
+    return out + [""]
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def pdf_text(path: Path) -> str:
+    try:
+        from pdfminer.high_level import extract_pages
+        from pdfminer.layout import LAParams, LTAnno, LTChar, LTTextLine
+        from pdfminer.pdfparser import PDFSyntaxError
+    except ImportError as error:
+        raise UnreadableDocument(f"pdfminer.six is needed to read {path.name}: {error}") from None
+    pages: list[list[dict]] = []
+    try:
+        for page in extract_pages(str(path), laparams=LAParams()):
+            found: list[tuple] = []
+
+            def walk(container) -> None:
+                for item in container:
+                    if isinstance(item, LTTextLine):
+                        found.append((item.y1, item.y0, item.x0, _styled(item, LTChar).rstrip("\n"), item.height))
+                    elif not isinstance(item, (LTChar, LTAnno)) and hasattr(item, "__iter__"):
+                        walk(item)
+
+            walk(page)
+            pages.append(_rows(found))
+    except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
+        raise UnreadableDocument(f"{path.name} is not a PDF that can be read: {error}") from None
+    if not any(pages):
+        raise UnreadableDocument(f"{path.name} has no text to read (a scanned PDF needs OCR first)")
+    return _pdf_lines(pages)
+
+
+def _styled(line, char_type) -> str:
+    """A line's text with bold and italic runs (told by their fonts' names) marked `**` and `*`."""
+    pieces: list[list] = []  # [text, style]
+    for item in line:
+        style = ""
+        if isinstance(item, char_type):
+            font = (item.fontname or "").lower()
+            style = ("**" if "bold" in font or "black" in font or "heavy" in font else "") or \
+                    ("*" if "italic" in font or "oblique" in font else "")
+        text = item.get_text()
+        if pieces and (pieces[-1][1] == style or not text.strip()):
+            pieces[-1][0] += text
+        else:
+            pieces.append([text, style])
+    out = []
+    for text, style in pieces:
+        core = text.strip()
+        if style and core:
+            lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+            out.append(f"{lead}{style}{core}{style}{trail}")
+        else:
+            out.append(text)
+    return "".join(out)
+
+
+def _unbolded(text: str) -> str:
+    """A piece set wholly in bold (a heading, the cover's type, a paragraph number in its column)
+    is typography, not emphasis in the text: its markers go."""
+    whole = _WHOLE_BOLD.match(text)
+    return whole[1] if whole and "**" not in whole[1] else text
+
+
+def _rows(found: list[tuple]) -> list[dict]:
+    """Text lines on the same baseline (a number in its own column, its paragraph) joined, top to bottom."""
+    rows: list[dict] = []
+    for y1, y0, x0, text, height in sorted(found, key=lambda line: (-line[0], line[2])):
+        if rows and abs(rows[-1]["y1"] - y1) < max(height, rows[-1]["height"]) * 0.5:
+            rows[-1]["parts"].append((x0, text))
+            rows[-1]["y0"] = min(rows[-1]["y0"], y0)
+        else:
+            rows.append({"y1": y1, "y0": y0, "height": height, "parts": [(x0, text)]})
+    for row in rows:
+        parts = [_unbolded(text.strip(" \u00a0")) for _, text in sorted(row["parts"]) if text.strip(" \u00a0")]
+        # A list marker set in its own column: "•" a bullet, another mark ("–", "◦") a sub-bullet.
+        if len(parts) > 1 and len(parts[0]) == 1 and parts[0] in _MARKERS:
+            parts = [("•" if parts[0] in "•●▪■" else "◦") + " " + parts[1], *parts[2:]]
+        # A paragraph number set in bold is typography too ("**5.3.3** Midwives ...").
+        row["text"] = _BOLD_NUMBER.sub(r"\1 ", " ".join(parts))
+    return [row for row in rows if row["text"]]
+
+
+def _pdf_lines(pages: list[list[dict]]) -> str:
+    first_lines = Counter(rows[0]["text"] for rows in pages[1:] if rows)
+    header = next((text for text, count in first_lines.most_common(1) if count >= 2), None)
+    out: list[str] = []
+    for number, rows in enumerate(pages):
+        if number:
+            out += ["\f", ""]  # a page break is a gap; text carried over goes on in lower case
+        previous = None
+        for index, row in enumerate(rows):
+            text = row["text"]
+            if (index == 0 and number and text == header) or _PAGE_NUMBER.match(text) or _DOT_LEADER.search(text) \
+                    or _BASED_ON.match(text):
+                continue
+            if previous is not None and previous["y0"] - row["y1"] > row["height"] * 0.6:
+                out.append("")
+            out.append(text)
+            previous = row
+    # Bold that runs on over a line end was set line by line: one run again.
+    text = re.sub(r"\*\*\n\*\*", "\n", "\n".join(out))
+    return _cover_labels(re.sub(r"(?<!\*)\*\n\*(?!\*)", "\n", text))
+
+
+def _cover_labels(text: str) -> str:
+    """The cover's stacked `Label:` / value lines (before the first standard heading) as `Label:<TAB>value`."""
+    from .sections import heading_key
+
+    lines = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index].strip()
+        if heading_key(line):
+            out += lines[index:]
+            break
+        if _COVER_LABEL.match(line) and index + 1 < len(lines) and lines[index + 1].strip():
+            values = []
+            index += 1
+            while index < len(lines) and lines[index].strip():
+                values.append(lines[index].strip())
+                index += 1
+            out.append(f"{line}\t{' '.join(values)}")
+            continue
+        out.append(lines[index])
+        index += 1
+    return "\n".join(out)
