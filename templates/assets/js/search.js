@@ -67,14 +67,25 @@ function resultItem(data) {
   // meta.url is the page's address and the anchor of the record's first section; a sub-result's
   // anchor is the section that matched.
   const pageUrl = (meta.url || data.url).replace(/^\//, "").replace(/#.*$/, "");
-  const anchor = part && part.anchor && part.anchor.id ? `#${part.anchor.id}` : (meta.url || "").replace(/^[^#]*/, "");
   const title = part && part.anchor ? part.title : meta.title;
+  // The page's own title (its h1) leads to the page itself: the same address as every other link to it.
+  const anchor = title && title === meta.page ? ""
+    : part && part.anchor && part.anchor.id ? `#${part.anchor.id}` : (meta.url || "").replace(/^[^#]*/, "");
   const link = document.createElement("a");
   link.href = new URL(pageUrl + anchor, siteRoot).href;
-  link.textContent = title || meta.title || pageUrl;
+  const shown = title || meta.title || pageUrl;
+  link.textContent = shown;
+  // Two results can share a section title ("Recommendations", "What was good"): the link's name
+  // also says which page (and so which review) it is on, for a screen reader's list of links.
+  if (meta.page && meta.page !== shown) {
+    const where = document.createElement("span");
+    where.className = "visually-hidden";
+    where.textContent = ` (${meta.page})`;
+    link.append(where);
+  }
   heading.append(link);
   item.append(heading);
-  if (meta.page && meta.page !== link.textContent) {
+  if (meta.page && meta.page !== shown) {
     const page = document.createElement("p");
     page.className = "search-result-page";
     page.textContent = meta.page;
