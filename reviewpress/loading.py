@@ -231,6 +231,12 @@ def _data(node: yaml.Node, loc: Location, reading: _Reading) -> Any:
         value = _CONSTRUCTOR.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError):
         value = node.value
+    finally:
+        # The constructor remembers every node it made a value for, and this one lives as long as the
+        # process: without this, a worker kept every scalar node of every review it read (and each
+        # full garbage collection scanned them all again). Only this node's entry, so that two threads
+        # (serve) reading at once do not clear each other's.
+        _CONSTRUCTOR.constructed_objects.pop(node, None)
     if isinstance(value, str):
         _check_text(value, loc, line, reading)
     return value

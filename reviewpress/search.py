@@ -16,11 +16,25 @@ KB, not a whole report. Measured at 500 reviews: whole pages made one search
 download 314 KB (5 fragments of 35 KB); one record per section made the record
 list alone 140 KB.
 
-Pagefind's indexer needs about 4 MB of memory per review, so the catalogue is
-indexed in shards of SHARD_REVIEWS reviews, one run after another; the browser
-merges them (pagefind/shards.json). Each shard is cached under a digest of its
-pages (.cache/search/<digest>/): a build reuses every shard whose pages did not
-change, and editing one review re-indexes only its shard.
+The catalogue is indexed in shards that the browser merges (pagefind/shards.json):
+the first holds the pages that are not a review's (the home page, content/pages/),
+and each of the others SHARD_REVIEWS reviews (a catalogue that small is one shard). Each shard is cached under a digest
+of its pages (.cache/search/<digest>/): a build reuses every shard whose pages did
+not change. Editing one review re-indexes its shard and the first (the home page
+lists every review's title), which is small; before, the home page shared a shard
+with the first reviews.
+
+How big a shard is, from measured figures (copies of the seed reviews, 2 cores, Pagefind 1.5):
+  - memory: an indexer's peak is about INDEXER_BASE_MB + INDEXER_MB_PER_REVIEW MB a review
+    (109 MB for 26 reviews, 205 MB for 52, 310 MB for 80), its processor time about 45 ms a review;
+  - bytes one search downloads: about 157 KB whatever the sharding (Pagefind's code 115 KB,
+    the record lists 42 KB at N = 500), plus about 5.5 KB a shard (each shard's index chunk
+    holding the word searched: 36 KB for 7 shards, 62 KB for 11), plus the fragments shown;
+  - the rest of a build of 500 reviews holds about 600 MB while the index is made.
+INDEXERS run at once (two shards at a time took 15.7 s against 22.4 s one after another), so
+SHARD_REVIEWS is what keeps them within INDEXER_BUDGET_MB together (the 1 GiB target less the
+rest of the build). Smaller shards would re-index an edit faster but cost every search more bytes;
+larger ones, the opposite, and more memory.
 """
 
 from __future__ import annotations
@@ -39,7 +53,11 @@ from pathlib import Path
 from .store import copy_into_site, report_damage, sha256_file, write_atomic
 
 OUTPUT_DIR = "pagefind"
-SHARD_REVIEWS = 80
+INDEXERS = 2  # Pagefind runs at once (each is one process; the machine this was measured on has 2 cores)
+INDEXER_BASE_MB = 10  # measured, see above
+INDEXER_MB_PER_REVIEW = 3.8
+INDEXER_BUDGET_MB = 330  # for all INDEXERS together
+SHARD_REVIEWS = int((INDEXER_BUDGET_MB / INDEXERS - INDEXER_BASE_MB) / INDEXER_MB_PER_REVIEW)  # 40
 RECORD_CHARS = 8000
 # Records are small HTML files written by write_records(); only their <main> is indexed.
 INDEX_ARGS = ("--glob", "**/*.html", "--root-selector", "main", "--force-language", "en")
@@ -149,13 +167,17 @@ class PageDigest:
         return sorted(self._pages)
 
     def shards(self) -> list[tuple[str, list[str]]]:
-        """(digest, page urls) of each shard: SHARD_REVIEWS reviews each, the other pages with the first."""
+        """(digest, page urls) of each shard: first the pages that are not a review's, then SHARD_REVIEWS reviews each;
+        a catalogue of at most SHARD_REVIEWS reviews is one shard (one search then fetches the least)."""
         reviews = sorted({_review_of(url) for url in self._pages} - {""})
-        groups = [reviews[i:i + SHARD_REVIEWS] for i in range(0, len(reviews), SHARD_REVIEWS)] or [[]]
+        if len(reviews) <= SHARD_REVIEWS:
+            groups = [["", *reviews]]
+        else:
+            groups = [[""]] + [reviews[i:i + SHARD_REVIEWS] for i in range(0, len(reviews), SHARD_REVIEWS)]
         shard_of = {slug: n for n, group in enumerate(groups) for slug in group}
         urls: list[list[str]] = [[] for _ in groups]
         for url in sorted(self._pages):
-            urls[shard_of.get(_review_of(url), 0)].append(url)
+            urls[shard_of[_review_of(url)]].append(url)
         shards = []
         for n, shard_urls in enumerate(urls):
             digest = hashlib.sha256(repr((pagefind_version(), INDEX_ARGS, KEPT, SHARD_KEPT, _SPLIT_VERSION,
@@ -195,15 +217,33 @@ def _run_pagefind(records_dir: Path, output: Path, primary: bool) -> None:
 CHECKSUMS = ".checksums.json"
 
 
-def _copy_tree(source: Path, target: Path) -> None:
-    """The site's own copy of a cached shard (store.copy_into_site), without its checksum list."""
+def _copy_tree(source: Path, target: Path, published=None, site_path: str = "") -> None:
+    """The site's own copy of a cached shard (store.copy_into_site), without its checksum list.
+
+    published (incremental.PublishedFiles): a file the site being replaced already holds, with the
+    same bytes, at site_path/<its path>, is linked from there instead of copied again."""
+    sums: dict = {}
+    if published is not None:
+        try:
+            sums = json.loads((source / CHECKSUMS).read_text(encoding="utf-8"))["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            sums = {}
     for folder, _, names in os.walk(source):
-        relative = Path(folder).relative_to(source)
-        (target / relative).mkdir(parents=True, exist_ok=True)
+        relative = os.path.relpath(folder, source)
+        prefix = "" if relative == "." else f"{relative}/"
+        into = os.path.join(target, prefix)
+        os.makedirs(into, exist_ok=True)
         for name in names:
-            if relative == Path(".") and name == CHECKSUMS:
+            if not prefix and name == CHECKSUMS:
                 continue
-            copy_into_site(Path(folder) / name, target / relative / name)
+            sha = sums.get(prefix + name, [None])[0]
+            if sha is None:
+                copy_into_site(Path(folder, name), Path(into, name))
+                continue
+            in_site = f"{site_path}{prefix}{name}"
+            if not published.reuse(in_site, sha, into + name):
+                copy_into_site(Path(folder, name), Path(into, name), sha)
+                published.written(in_site, sha, into + name)
 
 
 def _files_of(folder: Path) -> dict[str, Path]:
@@ -257,41 +297,55 @@ def cached_index(cache_dir: Path, pages: PageDigest) -> SearchIndex | None:
     return SearchIndex(shards, 0) if all(_intact(s) for s in shards) else None
 
 
-def ensure_index(cache_dir: Path, pages: PageDigest, site_dir: Path | None = None) -> SearchIndex:
-    """The cached shards of these pages, indexing those missing (one Pagefind run at a time)."""
-    folders, built = [], 0
-    for n, (digest, urls) in enumerate(pages.shards()):
-        cached = cache_dir / digest
-        folders.append(cached)
-        if _intact(cached):
-            continue
-        built += 1
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        scratch = cache_dir / f".{digest}-{os.getpid()}"
-        shutil.rmtree(scratch, ignore_errors=True)
+def _index_shard(cache_dir: Path, digest: str, urls: list[str], pages: PageDigest, site_dir: Path | None, primary: bool) -> None:
+    cached = cache_dir / digest
+    scratch = cache_dir / f".{digest}-{os.getpid()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        (scratch / "records").mkdir(parents=True)
+        write_records(site_dir, pages, urls, scratch / "records")
+        _run_pagefind(scratch / "records", scratch / "index", primary=primary)
+        _record_checksums(scratch / "index")
         try:
-            (scratch / "records").mkdir(parents=True)
-            write_records(site_dir, pages, urls, scratch / "records")
-            _run_pagefind(scratch / "records", scratch / "index", primary=n == 0)
-            _record_checksums(scratch / "index")
-            try:
-                os.replace(scratch / "index", cached)
-            except OSError:  # another build wrote the same shard meanwhile
-                pass
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-    return SearchIndex(folders, built)
+            os.replace(scratch / "index", cached)
+        except OSError:  # another build wrote the same shard meanwhile
+            pass
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def install_index(index: SearchIndex, site_dir: Path) -> None:
+def ensure_index(cache_dir: Path, pages: PageDigest, site_dir: Path | None = None) -> SearchIndex:
+    """The cached shards of these pages, indexing those missing (INDEXERS Pagefind runs at a time; while
+    one runs, this process writes the next shard's record files)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    folders, todo = [], []
+    for n, (digest, urls) in enumerate(pages.shards()):
+        folders.append(cache_dir / digest)
+        if not _intact(cache_dir / digest):
+            todo.append((digest, urls, n == 0))
+    if todo:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        # The largest shards first, so that the last to finish is a small one.
+        todo.sort(key=lambda shard: -len(shard[1]))
+        with ThreadPoolExecutor(max_workers=min(INDEXERS, len(todo))) as pool:
+            for future in [pool.submit(_index_shard, cache_dir, digest, urls, pages, site_dir, primary)
+                           for digest, urls, primary in todo]:
+                future.result()  # the first failure is raised (the others still finish)
+    return SearchIndex(folders, len(todo))
+
+
+def install_index(index: SearchIndex, site_dir: Path, published=None) -> None:
     """Link the shards into the site: pagefind/ (the first, with the code) and pagefind/shard-N/,
-    listed in pagefind/shards.json; replaces what is there in one rename."""
+    listed in pagefind/shards.json; replaces what is there in one rename.
+
+    published: see _copy_tree (a build of the whole site, which replaces an older one)."""
     target = site_dir / OUTPUT_DIR
     fresh = site_dir / f".{OUTPUT_DIR}-{os.getpid()}-{time.monotonic_ns()}"
-    _copy_tree(index.shards[0], fresh)
+    _copy_tree(index.shards[0], fresh, published, f"{OUTPUT_DIR}/")
     extra = []
     for n, shard in enumerate(index.shards[1:], 1):
-        _copy_tree(shard, fresh / f"shard-{n}")
+        _copy_tree(shard, fresh / f"shard-{n}", published, f"{OUTPUT_DIR}/shard-{n}/")
         extra.append(f"shard-{n}/")
     (fresh / "shards.json").write_text(json.dumps(extra))
     old = site_dir / f".{OUTPUT_DIR}-old-{time.monotonic_ns()}"
@@ -301,9 +355,9 @@ def install_index(index: SearchIndex, site_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_index(site_dir: Path, cache_dir: Path, pages: PageDigest) -> tuple[int, int, float]:
-    """Put the search index of the pages into site_dir/pagefind/. Returns (shards, shards indexed now, seconds)."""
+def build_index(site_dir: Path, cache_dir: Path, pages: PageDigest, published=None) -> tuple[SearchIndex, float]:
+    """Put the search index of the pages into site_dir/pagefind/. Returns (the index, seconds)."""
     started = time.perf_counter()
     index = ensure_index(cache_dir, pages, site_dir)
-    install_index(index, site_dir)
-    return len(index.shards), index.built, time.perf_counter() - started
+    install_index(index, site_dir, published)
+    return index, time.perf_counter() - started
