@@ -12,6 +12,7 @@ import datetime as dt
 import io
 
 from .action_plans import STATUSES, ActionPlan
+from .outputs import spreadsheet_safe
 
 ANSWER_COLUMNS = ("Action", "Lead", "Target date", "Evidence of completion", "Status")
 HOW_TO = (
@@ -291,13 +292,6 @@ CSV_HEADERS = (
 )
 
 
-def _inert(value: str) -> str:
-    """A spreadsheet opening a CSV file runs a cell that starts with = + - @ (or a tab or return) as a
-    formula. Report text never starts so; text that does (a careless or hostile file) gets a leading
-    apostrophe, the usual sign for "this is text", so that opening the file runs nothing."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def csv_file(plan: ActionPlan) -> bytes:
     """UTF-8, one header row, one row per recommendation; several URLs are separated by spaces.
 
@@ -307,7 +301,7 @@ def csv_file(plan: ActionPlan) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADERS)
     for row in plan.rows:
-        writer.writerow(_inert(value) for value in (
+        writer.writerow(spreadsheet_safe(value) for value in (
             plan.review_title, plan.review_url, plan.organisation.name, plan.organisation_type, f"Recommendation {row.number}", row.url,
             row.lead_in, row.text, ", ".join(f"Paragraph {c.number}" for c in row.citations), " ".join(c.url for c in row.citations),
             plan.due.isoformat() if plan.due else "", "", "", "", "", "",

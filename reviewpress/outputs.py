@@ -68,6 +68,13 @@ def size_label(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def spreadsheet_safe(value: str) -> str:
+    """A spreadsheet opening a CSV file runs a cell that starts with = + - @ (or a tab or return) as a
+    formula. Report text never starts so; text that does (a careless or hostile file) gets a leading
+    apostrophe, the usual sign for "this is text", so that opening the file runs nothing."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def action_plan_path(slug: str, stem: str, fmt: str) -> str:
     """An organisation's action-plan file, next to the review's PDFs."""
     return f"reviews/{slug}/{stem}.{fmt}"

@@ -1,4 +1,4 @@
-"""The review and organisations schemas as JSON Schema, for editors (yaml-language-server) to
+"""The review, organisations and themes schemas as JSON Schema, for editors (yaml-language-server) to
 validate and autocomplete the content files while staff type."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "review.schema
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/review.schema.json"
 ORGANISATIONS_SCHEMA_PATH = SCHEMA_PATH.with_name("organisations.schema.json")
 ORGANISATIONS_SCHEMA_LINE = "# yaml-language-server: $schema=../schema/organisations.schema.json"
+THEMES_SCHEMA_PATH = SCHEMA_PATH.with_name("themes.schema.json")
 
 
 def review_json_schema() -> str:
@@ -34,10 +35,23 @@ def organisations_json_schema() -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+def themes_json_schema() -> str:
+    from pydantic import TypeAdapter
+
+    from .themes import Theme
+
+    schema = TypeAdapter(list[Theme]).json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Themes"
+    schema["description"] = "The themes recommendations are grouped by across reviews."
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def write_schema(path: Path = SCHEMA_PATH) -> bool:
     """Write the schemas if they changed; True when a file was rewritten."""
     changed = False
-    for target, text in ((path, review_json_schema()), (path.with_name(ORGANISATIONS_SCHEMA_PATH.name), organisations_json_schema())):
+    for target, text in ((path, review_json_schema()), (path.with_name(ORGANISATIONS_SCHEMA_PATH.name), organisations_json_schema()),
+                         (path.with_name(THEMES_SCHEMA_PATH.name), themes_json_schema())):
         if target.exists() and target.read_text(encoding="utf-8") == text:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -101,9 +101,23 @@ def review_pages() -> list[str]:
     return [f"reviews/{slug}/{output.path}" for slug in review_slugs() for output in OUTPUTS]
 
 
+def catalogue_pages() -> list[str]:
+    """The pages across reviews (by theme, organisation type, region, year) and the data page, from the content."""
+    from reviewpress.catalogue import review_rows
+    from reviewpress.catalogue_pages import listings
+    from reviewpress.loading import read_reviews
+    from reviewpress.organisations import read_organisations
+
+    from .conftest import REVIEWS_DIR, ROOT
+
+    directory = read_organisations(ROOT / "content/organisations.yaml")
+    records = [{"catalogue": review_rows(item.review, directory)} for item in read_reviews(REVIEWS_DIR)]
+    return [listing.path for listing in listings(records, ROOT / "content/themes.yaml")]
+
+
 def expected_pages() -> list[str]:
     """Every page the site should have: tests check it equals what was built."""
-    return STATIC_PAGES + review_pages()
+    return STATIC_PAGES + review_pages() + catalogue_pages()
 
 
 def built_pages(site: Path) -> list[str]:
