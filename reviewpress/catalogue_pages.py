@@ -34,7 +34,22 @@ def year_label(review: dict) -> str:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "none"
+    """A folder name for free text (a region as a report prints it): short, and never empty."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower())[:60].strip("-") or "none"
+
+
+def unique_slugs(texts: list[str]) -> dict[str, str]:
+    """A slug for each text, numbered where two texts would share one ("north", "north-2")."""
+    made: dict[str, str] = {}
+    used: set[str] = set()
+    for text in texts:
+        base = candidate = slug(text)
+        n = 2
+        while candidate in used:
+            candidate, n = f"{base}-{n}", n + 1
+        used.add(candidate)
+        made[text] = candidate
+    return made
 
 
 @dataclass
@@ -165,19 +180,21 @@ def listings(records: list[dict], themes_file: Path | None, per_page: int = PER_
                    lambda _, rec, key=key: key in {k for k, _ in Catalogue.types_of(rec)}, "organisation-type")
                for key, label in catalogue.organisation_types()]
     by_region = []
+    region_slugs = unique_slugs(catalogue.regions())
     for region in catalogue.regions():
         reviews = [r for r in catalogue.reviews if r["region"] == region]
         lede = ("The reviews of this CQC region and the recommendations they made." if region not in ("National", "Region not stated")
                 else "Reviews that do not state a CQC region, and the recommendations they made." if region == "Region not stated"
                 else "National reports and the recommendations they made.")
-        by_region.append(add(f"{SECTION}/regions/{slug(region)}/", region, lede,
+        by_region.append(add(f"{SECTION}/regions/{region_slugs[region]}/", region, lede,
                              lambda review, _, region=region: review["region"] == region, "region", {"reviews": reviews}))
     by_year = []
+    year_slugs = unique_slugs(catalogue.years())
     for year in catalogue.years():
         reviews = [r for r in catalogue.reviews if year_label(r) == year]
         lede = (f"The reviews published in {year} and the recommendations they made." if year != YEAR_NOT_STATED
                 else "Reviews that do not state when they were published, and the recommendations they made.")
-        by_year.append(add(f"{SECTION}/years/{slug(year)}/", f"Published in {year}" if year != YEAR_NOT_STATED else year, lede,
+        by_year.append(add(f"{SECTION}/years/{year_slugs[year]}/", f"Published in {year}" if year != YEAR_NOT_STATED else year, lede,
                            lambda review, _, year=year: year_label(review) == year, "year", {"reviews": reviews}))
     index = Listing(f"{SECTION}/", "Recommendations across reviews", "catalogue/index.html",
                     {"themes": by_theme, "types": by_type, "regions": by_region, "years": by_year,

@@ -47,7 +47,8 @@ def _config(config_file: Path, **overrides):
     return load_config(str(config_file), **overrides)
 
 
-def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path | None = None, pdfs: bool = True, quiet: bool = False) -> int:
+def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path | None = None, pdfs: bool = True, quiet: bool = False,
+               drafts: bool = False) -> int:
     """Build atomically into site_dir (default: the config's site/). Returns an exit status."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
@@ -87,6 +88,7 @@ def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path | None = 
             config.site_dir = str(staging)  # not loaded again: loading the config takes a noticeable part of a no-change build
             plugin = config.plugins["reviewpress"]
             plugin.config.pdfs = pdfs
+            plugin.config.drafts = drafts
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
@@ -296,8 +298,8 @@ def _print_summary(plugin, site: Path, seconds: float) -> None:
     print(f"\nTotal time {seconds:.1f} s")
 
 
-def _content_paths(config_file: Path) -> tuple[Path, Path, Path | None]:
-    """The reviews folder, CPD template and organisations list a project's mkdocs.yml names (so `-f other/mkdocs.yml check` checks that project)."""
+def _content_paths(config_file: Path) -> tuple[Path, Path, Path | None, Path | None]:
+    """The reviews folder, CPD template, organisations and themes lists a project's mkdocs.yml names (so `-f other/mkdocs.yml check` checks that project)."""
     root = Path(config_file).resolve().parent
     options: dict = {}
     try:
@@ -309,25 +311,63 @@ def _content_paths(config_file: Path) -> tuple[Path, Path, Path | None]:
     except Exception:  # unreadable, or mkdocs-only YAML tags (!ENV): the build reports mkdocs.yml's problems
         pass
     organisations = options.get("organisations", "content/organisations.yaml")
+    themes = options.get("themes", "content/themes.yaml")
     return (root / options.get("reviews_dir", "content/reviews"), root / options.get("cpd_template", "content/cpd-template.yaml"),
-            root / organisations if organisations else None)
+            root / organisations if organisations else None, root / themes if themes else None)
 
 
 def check(reviews_dir: Path = ROOT / "content/reviews", cpd_template: Path | None = ROOT / "content/cpd-template.yaml",
-          organisations: Path | None = ROOT / "content/organisations.yaml") -> int:
+          organisations: Path | None = ROOT / "content/organisations.yaml", themes: Path | None = ROOT / "content/themes.yaml") -> int:
     from .errors import ContentErrors
     from .plugin import load_content
 
     try:
-        reviews, warnings, _ = load_content(reviews_dir, cpd_template, organisations)
+        reviews, warnings, _ = load_content(reviews_dir, cpd_template, organisations, themes)
     except ContentErrors as exc:
         print(exc.report(), file=sys.stderr)
         return 1
     for warning in warnings:
         print(f"warning: {warning}")
+    from .importing.drafts import draft_errors
+
+    for draft in draft_errors([item.path for item in reviews]):
+        print(f"warning: not publishable yet, `build` will refuse it: {draft}")
     _print_readability(reviews)
     print(f"All {len(reviews)} reviews are valid.")
     return 0
+
+
+def suggest_themes(paths: list[Path], content_paths: tuple, write: bool = False) -> int:
+    """Print the themes the keyword rules propose for each recommendation without any; --write adds them to the files."""
+    from .errors import ContentErrors
+    from .loading import load_review
+    from .themes import read_themes, theme_suggestions, write_suggestions
+
+    reviews_dir, _, _, themes_file = content_paths
+    try:
+        theme_list = read_themes(themes_file)
+    except ContentErrors as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    status = 0
+    for path in paths or sorted(reviews_dir.glob("*.yaml")):
+        item, errors = load_review(path)
+        if item is None:
+            print("\n".join(str(e) for e in errors), file=sys.stderr)
+            status = 1
+            continue
+        suggestions = theme_suggestions(item, theme_list)
+        if not suggestions:
+            continue
+        print(f"{path}:")
+        for line, number, ids in suggestions:
+            print(f"  line {line}: recommendation {number}: {', '.join(ids) if ids else '(no keyword matched: choose by hand)'}")
+        if write:
+            print(f"  wrote {write_suggestions(path, suggestions)} of them into the file: read each before publishing")
+    if not write:
+        print("Nothing was changed. Add the themes you accept under each recommendation (themes: [id, ...]), "
+              "or run again with --write and then correct them.")
+    return status
 
 
 def _print_readability(reviews) -> None:
@@ -338,6 +378,7 @@ def _print_readability(reviews) -> None:
     for item in reviews:
         report = score_summary(item.review.young_people)
         print(f"{item.review.slug}: young people's page: Flesch-Kincaid grade {report.flesch_kincaid_grade:.1f}, "
+              f"SMOG {report.smog_index:.1f}, Dale-Chall {report.dale_chall:.1f}, "
               f"reading ease {report.flesch_reading_ease:.0f}, mean sentence {report.mean_sentence_length:.1f} words")
 
 
@@ -347,8 +388,23 @@ def serve(config_file: Path = ROOT / "mkdocs.yml", address: str = "127.0.0.1:800
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for noisy in ("weasyprint", "fontTools", "pikepdf"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    preview(config_file=str(config_file), dev_addr=address)
+    try:
+        preview(config_file=str(config_file), dev_addr=address)
+    finally:
+        _stop_workers()
     return 0
+
+
+def _stop_workers() -> None:
+    """Stop the processes still rendering PDFs in the background, so that stopping serve takes a moment,
+    not as long as the PDFs would (Python waits for a process pool's work at exit). Their files are
+    written atomically, so an interrupted one leaves nothing half-written in the cache."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
+    for child in multiprocessing.active_children():
+        child.join(timeout=5)
 
 
 def _stop(signum, frame) -> None:
@@ -366,14 +422,21 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd = commands.add_parser("build", help="validate, build site/ and every PDF (the default)")
     build_cmd.add_argument("--no-pdf", action="store_true", help="web pages only, without the PDF and Word downloads (faster previews)")
     build_cmd.add_argument("--site-dir", type=Path, help="build somewhere other than site/")
+    build_cmd.add_argument("--draft", action="store_true",
+                           help="also build reviews still marked `status: draft` or holding placeholders (for checking, not publishing)")
     commands.add_parser("check", help="validate the content only")
     serve_cmd = commands.add_parser("serve", help="live preview at http://127.0.0.1:8000/")
     serve_cmd.add_argument("--address", default="127.0.0.1:8000")
     commands.add_parser("schema", help="write schema/review.schema.json from the models")
-    import_cmd = commands.add_parser("import", help="draft a review YAML from a report's text")
+    themes_cmd = commands.add_parser("suggest-themes", help="propose themes for recommendations that have none, for a person to accept")
+    themes_cmd.add_argument("reviews", type=Path, nargs="*", help="review files (default: every review)")
+    themes_cmd.add_argument("--write", action="store_true",
+                            help="write the proposals into the files (read them before publishing: they are keyword guesses)")
+    import_cmd = commands.add_parser("import", help="draft a review YAML from a report (.txt, .docx or .pdf)")
     import_cmd.add_argument("source", type=Path)
     import_cmd.add_argument("--slug")
     import_cmd.add_argument("--force", action="store_true", help="overwrite an existing review file")
+    import_cmd.add_argument("--proof", type=Path, help="where to write the proof report (default: .cache/import/<slug>-proof.html)")
     args = parser.parse_args(argv)
     command = args.command or "build"
     if command in ("build", "check", "serve") and not Path(args.config_file).is_file():
@@ -382,7 +445,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)  # a stopped build cleans up after itself, like Ctrl-C
     try:
         if command == "build":
-            return build_site(args.config_file, site_dir=getattr(args, "site_dir", None), pdfs=not getattr(args, "no_pdf", False))
+            return build_site(args.config_file, site_dir=getattr(args, "site_dir", None), pdfs=not getattr(args, "no_pdf", False),
+                              drafts=getattr(args, "draft", False))
         if command == "check":
             return check(*_content_paths(args.config_file))
         if command == "schema":
@@ -392,10 +456,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if command == "serve":
             return serve(args.config_file, address=args.address)
+        if command == "suggest-themes":
+            return suggest_themes(args.reviews, _content_paths(args.config_file), write=args.write)
         if command == "import":
             from .importer import run_import
 
-            return run_import(args.source, args.slug, ROOT / "content/reviews", force=args.force)
+            return run_import(args.source, args.slug, _content_paths(args.config_file)[0], force=args.force, proof=args.proof)
     except KeyboardInterrupt:
         print("Stopped. site/ was not changed.", file=sys.stderr)
         return 130

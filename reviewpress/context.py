@@ -103,6 +103,10 @@ REPORT_IDS_IF = {"recommendations": "recommendations", "next-steps": "next_steps
 RECOMMENDATIONS_PAGE_IDS_IF_GROUPS = {"contents-title", "recommendations", "action-plan-templates"}
 OTHER_TEMPLATE_IDS = {  # templates outside a review's pages, listed for the test that finds them all
     "search-form", "search-query", "search-status", "search-results", "search-more",
+    # home.html and templates/catalogue/: pages across reviews, whose ids never meet a review's text
+    "browse-title", "review-filter", "review-filter-title", "review-filter-region", "review-filter-year", "review-filter-status",
+    "by-theme", "by-organisation-type", "by-region", "by-year", "open-data", "recommendation-filter", "filter-title",
+    "filter-form", "filter-status", "filter-results", "filter-more", "reviews-here", "files", "how-they-fit", "licence", "feed",
 }
 
 
@@ -368,7 +372,11 @@ class ReviewContextBuilder:
                         id=anchor_id("rec", rec.number),
                         html=r.inline(rec.text),
                         cited_by=[
-                            SimpleNamespace(number=n, href=self.links.to("report", anchor_id("para", n))) for n in cited
+                            SimpleNamespace(number=n, href=self.links.to("report", anchor_id("para", n)),
+                                            # what a screen reader's list of links shows: "of the full report" only
+                                            # where the link leads to another page
+                                            name=f"Paragraph {n}" if self.output.key == "report" else f"Paragraph {n} of the full report")
+                            for n in cited
                         ],
                     )
                 )

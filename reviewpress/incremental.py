@@ -51,6 +51,7 @@ CONTENT_TEMPLATE_ROOTS = (
     "outputs/young-people.html",
     "outputs/cpd.html",
     "pdf/layout.html",
+    "catalogue/item.html",
 )
 _TEMPLATE_REF = re.compile(r"""\{%-?\s*(include|import|extends|from)\s+(["'][^"']+["']|\S+)""")
 
@@ -121,9 +122,13 @@ class Fingerprints:
     all_templates: str = ""  # every file of templates/ (for checks that concern them all)
 
     @classmethod
-    def compute(cls, templates_dir: Path, cpd_template: Path, organisations: Path | None = None, site_url: str = "") -> "Fingerprints":
+    def compute(cls, templates_dir: Path, cpd_template: Path, organisations: Path | None = None, site_url: str = "",
+                themes: Path | None = None) -> "Fingerprints":
         shared = []
-        for path in (cpd_template, organisations):
+        # content/young-people-words.yaml: the words the young people's pages may use unexplained
+        # (readability.allow_list_path: the project's, else the one beside this package).
+        allow_lists = tuple(folder / "content" / "young-people-words.yaml" for folder in (templates_dir.parent, PACKAGE_DIR.parent))
+        for path in (cpd_template, organisations, themes, *allow_lists):
             try:
                 shared.append(_sha(path.read_bytes()) if path else "none")
             except OSError:
@@ -244,6 +249,96 @@ def pdf_signature(infos: dict[str, object | None], docx_size: int | None, action
     return _sha(json.dumps([parts, docx_size] + ([plans] if plans else [])).encode())[:16]
 
 
+class PublishedFiles:
+    """What a build put in the site, so that the next one writes only the files whose bytes changed.
+
+    A build makes the new site in a folder beside the old one and swaps it in (cli.py), so a file
+    that did not change is still a file to make. The record (a JSON file in the cache, with its
+    checksum in front) holds each site file's SHA-256 and the size, modification time and inode it
+    had when written. When the next build makes the same bytes for a path, and the old site's file
+    there still has that size, time and inode, it is hard-linked into the new site instead of being
+    written again: a link is a fraction of the cost of a write. Nothing ever writes into a linked
+    file (a changed file is written as a new one), the old site is deleted once the new one is in
+    place, so the site still shares no file with anything (not with the cache: the cache's own files
+    are copied, as before). A file edited in the old site by hand has another time or inode, and
+    is written afresh."""
+
+    def __init__(self, record: Path, previous_site: Path | None):
+        self.record = record
+        self.previous = previous_site
+        self._old: dict[str, list] = {}
+        self._new: dict[str, list] = {}
+        self._to_stat: dict[str, tuple[str, Path]] = {}
+        self.linked = 0
+        if previous_site is None:
+            return
+        try:
+            raw = record.read_bytes()
+        except OSError:
+            return
+        checksum, _, body = raw.partition(b"\n")
+        if checksum.decode("ascii", "replace") != _sha(body):
+            report_damage("record of the site's files", record, "its checksum does not match")
+            return
+        try:
+            old = json.loads(body)
+        except ValueError:
+            return
+        if isinstance(old, dict) and old.get("version") == 1 and isinstance(old.get("files"), dict):
+            self._old = old["files"]
+
+    def reuse(self, relative: str, sha: str, destination: "Path | str") -> bool:
+        """Link the old site's file at this path to destination if it holds these bytes; False if it must be written."""
+        import stat as stat_module
+
+        entry = self._old.get(relative)
+        if entry is None or entry[0] != sha or self.previous is None:
+            return False
+        source = os.path.join(self.previous, relative)
+        try:
+            status = os.lstat(source)
+            if not stat_module.S_ISREG(status.st_mode) or [status.st_size, status.st_mtime_ns, status.st_ino] != entry[1:]:
+                return False
+            try:
+                os.link(source, destination)
+            except FileNotFoundError:  # its folder is not made yet
+                os.makedirs(os.path.dirname(destination), exist_ok=True)
+                os.link(source, destination)
+        except OSError:
+            return False
+        self._new[relative] = entry
+        self.linked += 1
+        return True
+
+    def will_write(self, relative: str, sha: str, destination: "Path | str") -> None:
+        """This file is being written (its size, time and inode are read once it is, by save())."""
+        self._to_stat[relative] = (sha, destination)
+
+    def written(self, relative: str, sha: str, destination: "Path | str") -> None:
+        try:
+            status = os.lstat(destination)
+        except OSError:
+            return
+        self._new[relative] = [sha, status.st_size, status.st_mtime_ns, status.st_ino]
+
+    def save(self) -> None:
+        for relative, (sha, destination) in self._to_stat.items():
+            self.written(relative, sha, destination)
+        self._to_stat = {}
+        body = json.dumps({"version": 1, "files": self._new}, sort_keys=True).encode()
+        write_atomic(self.record, _sha(body).encode() + b"\n" + body)
+
+
+def previous_site(site_dir: Path) -> Path | None:
+    """The site a build replaces: cli.py builds into `.<name>-building-<random>` beside `<name>`
+    (None for any other folder: `mkdocs build` empties its site folder first, serve has its own)."""
+    match = re.fullmatch(r"\.(.+)-building-[A-Za-z0-9_]+", site_dir.name)
+    if match is None:
+        return None
+    final = site_dir.parent / match.group(1)
+    return None if final.is_symlink() else final  # the first build has none yet: it records what it writes
+
+
 # --- the work done for a review without a record (in a worker process when there are several) ---
 
 
@@ -257,6 +352,7 @@ class ReviewJob:
     pdf_cache_dir: Path | None  # None: PDFs are off (and so are the Word file and action plans), the web pages link to none
     organisations: Path | None = None
     site_url: str = ""
+    themes: Path | None = None
     web: bool = True  # render the web bodies now if the PDFs they describe are known
     light: bool = False  # serve: the web bodies only, without PDF or Word links; a "partial" record, never saved
 
@@ -299,6 +395,19 @@ def organisation_directory(path: Path | None):
     return _worker["organisations"]
 
 
+def theme_list(path: Path | None):
+    """The themes list, read once per process (None when the project has none configured)."""
+    from .themes import read_themes
+
+    if path is None:
+        return None
+    state_key = (str(path), _contents(path))
+    if _worker.get("themes_key") != state_key:
+        _worker["themes"] = read_themes(path)
+        _worker["themes_key"] = state_key
+    return _worker["themes"]
+
+
 def _contents(path: Path) -> str:
     """What a process remembers a file by: its contents, not its name. serve's background thread and
     small builds run in the main process, which outlives edits to the file."""
@@ -323,7 +432,28 @@ def home_entry(review) -> dict:
     }
 
 
-def load_checked(path: Path, organisations: Path | None = None):
+def checked_directory(path: Path | None):
+    """The organisations list, or None if it is missing or broken (the build reports its mistakes once, itself)."""
+    from .errors import ContentErrors
+
+    try:
+        return organisation_directory(path)
+    except ContentErrors:
+        return None
+
+
+def theme_names(path: Path | None) -> dict[str, str]:
+    """Theme ids and names ({} if the list is missing or broken: the build reports its mistakes once, itself)."""
+    from .errors import ContentErrors
+
+    try:
+        themes = theme_list(path)
+    except ContentErrors:
+        return {}
+    return {t.id: t.name for t in themes.themes} if themes else {}
+
+
+def load_checked(path: Path, organisations: Path | None = None, themes: Path | None = None):
     """A review loaded, validated and cross-checked: (item, warnings, errors).
 
     A mistake in the organisations list itself is reported once by the caller, not per review."""
@@ -345,11 +475,20 @@ def load_checked(path: Path, organisations: Path | None = None):
         directory = None
     if directory is not None:
         errors += organisation_errors(item, directory)
+    try:
+        vocabulary = theme_list(themes)
+    except ContentErrors:
+        vocabulary = None
+    if vocabulary is not None:
+        from .themes import theme_errors
+
+        errors += theme_errors(item, vocabulary)
     errors += readability_errors(item, warnings)
     return (None if errors else item), warnings, errors
 
 
 def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, light: bool = False) -> dict:
+    from .catalogue import add_listing_html, review_rows
     from .context import OUTPUTS
     from .docx_export import cpd_document
     from .inline import plain
@@ -378,6 +517,7 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, li
         "titles": {o.key: pdf_title(review, o.key) for o in OUTPUTS},
         "docx": None if docx is None else {"sha": cache.put(docx), "size": len(docx)},
         "action_plans": action_plans,
+        "catalogue": add_listing_html(review_rows(review, checked_directory(job.organisations)), env, theme_names(job.themes)),
         "print": {},
         "web": {},
     }
@@ -488,6 +628,20 @@ class AssetFingerprints:
         return pdf_cache_key(spec["sha"], spec["forms"], self._by_refs[refs])
 
 
+def _kept_markdown(job: ReviewJob):
+    """Markdown's results for this review's texts, kept in the build cache between builds (inline.kept_markdown)."""
+    from .inline import kept_markdown
+
+    return kept_markdown(job.cache_root / "markdown" / f"{job.path.name}.json")
+
+
+def _remember_scores(job: ReviewJob) -> None:
+    """The readability scorer keeps its scores by text in the build cache (readability.SCORES_DIR)."""
+    from . import readability
+
+    readability.SCORES_DIR = job.cache_root / "scores"
+
+
 def build_review(job: ReviewJob) -> ReviewResult:
     """Load, check and render one review; the record is saved by the caller once the whole build is valid."""
     import time
@@ -496,7 +650,8 @@ def build_review(job: ReviewJob) -> ReviewResult:
 
     started = time.perf_counter()
     result = ReviewResult(job.path, job.key)
-    with remembering():
+    _remember_scores(job)
+    with remembering(), _kept_markdown(job):
         _build_review(job, result)
     result.seconds = time.perf_counter() - started
     return result
@@ -507,7 +662,7 @@ def _build_review(job: ReviewJob, result: ReviewResult) -> None:
     from .template_errors import describe
 
     try:
-        item, warnings, errors = load_checked(job.path, job.organisations)
+        item, warnings, errors = load_checked(job.path, job.organisations, job.themes)
         if errors or item is None:
             result.errors = errors
             return
@@ -538,14 +693,15 @@ def build_web(args: tuple[ReviewJob, dict, dict]) -> ReviewResult:
     from .template_errors import describe
 
     job, record, pdf_infos = args
+    _remember_scores(job)
     result = ReviewResult(job.path, job.key, record=record)
     env, cpd_defaults = _environment(job.templates_dir, job.cpd_template)
     try:
-        item, _, errors = load_checked(job.path, job.organisations)
+        item, _, errors = load_checked(job.path, job.organisations, job.themes)
         if item is None:
             result.errors = errors
             return result
-        with remembering():
+        with remembering(), _kept_markdown(job):
             render_web(item, record, pdf_infos, job, env, cpd_defaults)
     except Exception as exc:
         message = describe(exc)
@@ -573,13 +729,14 @@ def build_epubs(work: EpubWork) -> tuple[Path, dict, list[str]]:
     from .template_errors import describe
 
     job = work.job
+    _remember_scores(job)
     env, cpd_defaults = _environment(job.templates_dir, job.cpd_template)
-    item, _, errors = load_checked(job.path, job.organisations)
+    item, _, errors = load_checked(job.path, job.organisations, job.themes)
     if item is None:
         return job.path, {}, [ContentErrors(errors).report()]
     made = {}
     try:
-        with remembering():
+        with remembering(), _kept_markdown(job):
             for output_key, key, pdf_file in work.todo:
                 page_map = pdf_page_map(Path(pdf_file).read_bytes()) if pdf_file else None
                 data = make_epub(item.review, output_key, env, cpd_defaults, page_map=page_map,
@@ -594,14 +751,15 @@ def build_epubs(work: EpubWork) -> tuple[Path, dict, list[str]]:
 
 
 def warm_up(everything: bool = False) -> None:
-    """Load what checking a review needs (textstat's pronouncing dictionary, a few seconds) before forking workers;
-    with everything, what rendering needs too (serve does it while waiting for the first save)."""
+    """Load what checking and rendering a review need (the readability scorer's pronouncing dictionary,
+    about a second; the models, Markdown, the templates' code) once, before forking workers, which then
+    share it; with everything, what the downloads need too (serve does it while waiting for the first save)."""
     try:
-        import textstat
+        from . import context, integrity, loading, readability, rendering  # noqa: F401
 
-        textstat.syllable_count("warm")
+        readability.warm_up()  # the scorer the checks use (readability._textstat), not textstat's shared one
         if everything:
-            from . import action_plan_files, action_plans, context, docx_export, integrity, loading, readability, rendering  # noqa: F401
+            from . import action_plan_files, action_plans, docx_export  # noqa: F401
     except Exception:
         pass
 
@@ -634,9 +792,19 @@ def process_pool(workers: int):
 
 def run_jobs(function, jobs: list, workers: int | None = None):
     """Run jobs in this process when there are few, else in a pool of processes (one per core)."""
+    import gc
+
     workers = workers or os.cpu_count() or 1
     if len(jobs) < 3 or workers == 1:
         yield from map(function, jobs)
         return
-    with process_pool(min(workers, len(jobs))) as pool:
-        yield from pool.map(function, jobs, chunksize=1)
+    # What this process holds (the pronouncing dictionary alone is half a million objects) moves to
+    # the permanent generation before the workers fork: their garbage collections no longer scan it
+    # at every full collection, and the pages holding it stay shared with this process (a scan
+    # writes to every object's header, which copies the page).
+    gc.freeze()
+    try:
+        with process_pool(min(workers, len(jobs))) as pool:
+            yield from pool.map(function, jobs, chunksize=1)
+    finally:
+        gc.unfreeze()

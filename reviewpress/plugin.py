@@ -95,9 +95,11 @@ class ReviewPluginConfig(base.Config):
     reviews_dir = c.Type(str, default="content/reviews")
     cpd_template = c.Type(str, default="content/cpd-template.yaml")
     organisations = c.Type(str, default="content/organisations.yaml")  # who the reviews ask to act (organisations.py)
+    themes = c.Type(str, default="content/themes.yaml")  # what recommendations are grouped by across reviews (themes.py)
     templates_dir = c.Type(str, default="templates")
     cache_dir = c.Type(str, default=".cache/pdf")
     pdfs = c.Type(bool, default=True)
+    drafts = c.Type(bool, default=False)  # build reviews marked `status: draft` too (build --draft; serve always does)
     search = c.Type(bool, default=True)  # the Pagefind index (reviewpress/search.py)
     search_cache_dir = c.Type(str, default=".cache/search")
     build_cache_dir = c.Type(str, default=".cache/build")  # reviews' records and rendered HTML (incremental.py)
@@ -120,8 +122,8 @@ def read_cpd_questions(path: Path) -> list[CpdQuestion]:
     return questions
 
 
-def load_content(reviews_dir: Path, cpd_template: Path | None = None,
-                 organisations: Path | None = None) -> tuple[list[SourcedReview], list[str], list[CpdQuestion]]:
+def load_content(reviews_dir: Path, cpd_template: Path | None = None, organisations: Path | None = None,
+                 themes: Path | None = None) -> tuple[list[SourcedReview], list[str], list[CpdQuestion]]:
     """Every review validated and cross-checked, and the standard CPD questions;
     or ContentErrors listing every problem in every file, all together."""
     from .integrity import check_review
@@ -139,6 +141,14 @@ def load_content(reviews_dir: Path, cpd_template: Path | None = None,
             directory = read_organisations(organisations)
         except ContentErrors as exc:
             errors += exc.errors
+    vocabulary = None
+    if themes is not None:
+        from .themes import read_themes
+
+        try:
+            vocabulary = read_themes(themes)
+        except ContentErrors as exc:
+            errors += exc.errors
     for item in reviews:
         item_errors, item_warnings = check_review(item)
         errors += item_errors
@@ -146,6 +156,10 @@ def load_content(reviews_dir: Path, cpd_template: Path | None = None,
         errors += readability_errors(item, warnings)
         if directory is not None:
             errors += organisation_errors(item, directory)
+        if vocabulary is not None:
+            from .themes import theme_errors
+
+            errors += theme_errors(item, vocabulary)
     cpd_questions: list[CpdQuestion] = []
     if cpd_template is not None:
         try:
@@ -165,12 +179,12 @@ def load_and_check(reviews_dir: Path) -> tuple[list[SourcedReview], list[str]]:
 
 def readability_errors(item: SourcedReview, warnings: list[str]) -> list[ContentError]:
     try:
-        from .readability import score_summary
+        from .readability import score_summary, vocabulary_errors
     except ImportError:
         return []
     report = score_summary(item.review.young_people)
     warnings.extend(f"{item.path.name}: young_people: {w}" for w in report.warnings)
-    return [item.error(("young_people",), problem) for problem in report.problems]
+    return [item.error(("young_people",), problem) for problem in report.problems] + vocabulary_errors(item)
 
 
 def _content_date(reviews) -> str | None:
@@ -273,7 +287,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.cache = BuildCache(root / self.config.build_cache_dir)
         self.site_url = config.site_url or ""
         self.fingerprints = Fingerprints.compute(self.templates_dir, root / self.config.cpd_template,
-                                                 self._organisations_file(), self.site_url)
+                                                 self._organisations_file(), self.site_url, self._themes_file())
         self.env = template_environment(self.templates_dir)
         self.env.bytecode_cache = CheckedBytecodeCache(self._jinja_cache("content"))
         self.summary: list[SimpleNamespace] = []
@@ -287,6 +301,9 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
 
     def _organisations_file(self) -> Path | None:
         return self.root / self.config.organisations if self.config.organisations else None
+
+    def _themes_file(self) -> Path | None:
+        return self.root / self.config.themes if self.config.themes else None
 
     def _jinja_cache(self, which: str) -> str:
         """Compiled templates depend on the environment's settings (in the code) and Jinja's version (in .code)."""
@@ -327,7 +344,8 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
     def _job(self, path: Path, light: bool = False) -> ReviewJob:
         return ReviewJob(path, self._keys[path], self.templates_dir, self.root / self.config.cpd_template,
                          self.cache.root, self.pdf_cache_dir if self.config.pdfs else None,
-                         organisations=self._organisations_file(), site_url=self.site_url, light=light)
+                         organisations=self._organisations_file(), site_url=self.site_url, themes=self._themes_file(),
+                         light=light)
 
     def _review_records(self, file_errors: list[ContentError] = ()) -> tuple[dict[Path, dict], list[str], list[Path]]:
         """Every review's record: from the cache when its key is unchanged, else loaded, checked and rendered.
@@ -349,6 +367,10 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
             else:
                 records[path] = record
         errors: list[ContentError] = list(file_errors) + list(misplaced)
+        if not self.config.drafts and getattr(self, "command", "build") != "serve":
+            from .importing.drafts import draft_errors  # never publish an imported draft by accident
+
+            errors += draft_errors(paths)
         problems: list[str] = []
         if stale:
             try:
@@ -360,6 +382,13 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
 
                 try:
                     read_organisations(self._organisations_file())
+                except ContentErrors as exc:
+                    errors += exc.errors
+            if self._themes_file() is not None:
+                from .themes import read_themes
+
+                try:
+                    read_themes(self._themes_file())
                 except ContentErrors as exc:
                     errors += exc.errors
             if len(stale) > 2:
@@ -455,6 +484,14 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         assets = AssetFingerprints(self.templates_dir)
 
         def work() -> None:
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                make()
+            except BrokenProcessPool:
+                return  # serve is stopping, and stopped its workers (cli._stop_workers)
+
+        def make() -> None:
             todo = list(jobs)
             for result in map(build_review, full_jobs):
                 if result.record is None:
@@ -622,7 +659,52 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                 file = File.generated(config, uri, content=f"# {title}\n", inclusion=InclusionLevel.NOT_IN_NAV)
                 self._replace(files, file)
                 self.pages[uri] = SimpleNamespace(kind="output", record=record, output=output, title=title)
+        self._add_catalogue(files, config)
         return files
+
+    def _add_catalogue(self, files: Files, config) -> None:
+        """The pages across reviews (catalogue_pages.py) and the open data they describe (open_data.py)."""
+        from .catalogue_pages import Catalogue, listings, read_theme_names
+        from .open_data import atom_feed, data_files
+
+        started = time.perf_counter()
+        catalogue = self.catalogue = Catalogue(self.reviews, read_theme_names(self._themes_file()))
+        self.data_files = {f"data/{name}": data for name, data in
+                           data_files(catalogue, self.site_url, config.site_name).items()}
+        self.data_files["feed.xml"] = atom_feed(catalogue, self.site_url, config.site_name, config.site_description)
+        self.report_json_ld = {}
+        for review in catalogue.reviews:
+            from .open_data import json_ld
+
+            self.report_json_ld[review["url"]] = json_ld(review, self.site_url)
+        self.browse = {"regions": [], "years": []}
+        for listing in listings(self.reviews, self._themes_file()):
+            first_page = (listing.context.get("pagination") or {}).get("current", 1) == 1
+            if listing.context.get("kind") in ("region", "year") and first_page:
+                self.browse[listing.context["kind"] + "s"].append(
+                    SimpleNamespace(title=listing.title, href=listing.path, reviews=len(listing.context["reviews"])))
+            if listing.path == "data/":
+                listing.context["files"] = self._data_file_list(catalogue)
+                listing.context["themes"] = catalogue.themes
+            file = File.generated(config, listing.src_uri, content=f"# {listing.title}\n", inclusion=InclusionLevel.NOT_IN_NAV)
+            self._replace(files, file)
+            self.pages[listing.src_uri] = SimpleNamespace(kind="listing", listing=listing, title=listing.title)
+        self.stats["catalogue_prepare_seconds"] = time.perf_counter() - started
+
+    def _data_file_list(self, catalogue) -> list[SimpleNamespace]:
+        from .outputs import size_label
+
+        described = [
+            ("recommendations.csv", "Recommendations", "CSV", "one row per recommendation: its review, number, text, the organisations asked to act and their types, its themes, the findings that cite it and its address."),
+            ("findings.csv", "Findings", "CSV", "one row per numbered finding: its review, number, section, text, the recommendations it cites and its address."),
+            ("reviews.csv", "Reviews", "CSV", "one row per review: title, area, region, dates, counts and the addresses of its pages."),
+            ("reviews.json", "Reviews as JSON", "JSON", "the same as reviews.csv, described by the JSON Schema below."),
+            ("datapackage.json", "Data package", "JSON", "a Frictionless data package describing the CSV files: each column, its type and meaning, the keys that join them, the themes and the licence."),
+            ("reviews.schema.json", "JSON Schema for reviews.json", "JSON", "for checking reviews.json with any JSON Schema validator."),
+        ]
+        return [SimpleNamespace(name=name, title=title, format=fmt, description=about,
+                                size_label=size_label(len(self.data_files[f"data/{name}"])))
+                for name, title, fmt, about in described]
 
     def _scan_sources(self, config) -> tuple[set[str], list[ContentError]]:
         """The files of content/ and templates/ that must not be published (site_files.py), and an error
@@ -631,7 +713,8 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         from .site_files import docs_file_problem, theme_file_problem
 
         docs_dir = Path(config.docs_dir)
-        sources = {p.resolve() for p in (self.root / self.config.cpd_template, self._organisations_file()) if p is not None}
+        sources = {p.resolve() for p in (self.root / self.config.cpd_template, self._organisations_file(), self._themes_file())
+                   if p is not None}
         dropped: set[str] = set()
         errors: list[ContentError] = []
         for top in (docs_dir, self.templates_dir):
@@ -669,12 +752,25 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         page.meta["generated"] = True
         if spec.kind == "home":
             page.meta["page_title"] = "Health review reports"
-            return self.env.get_template("home.html").render(reviews=self._home_entries())
+            page.meta["scripts"] = ["assets/js/review-filter.js"]
+            return self.env.get_template("home.html").render(reviews=self._home_entries(), browse=self.browse)
+        if spec.kind == "listing":
+            started = time.perf_counter()
+            listing = spec.listing
+            page.meta["page_title"] = listing.title
+            page.meta["breadcrumbs"] = listing.breadcrumbs
+            if listing.path == "recommendations/" and self.config.search:
+                page.meta["scripts"] = ["assets/js/recommendation-filter.js"]
+            html = self.env.get_template(listing.template).render(root=listing.root, **listing.context)
+            self.stats["catalogue_render_seconds"] = self.stats.get("catalogue_render_seconds", 0.0) + time.perf_counter() - started
+            return html
         record, output = spec.record, spec.output
         page.meta["page_title"] = spec.title
         page.meta["breadcrumbs"] = [{"title": "All reviews", "url": "."}] + (
             [{"title": record["title"], "url": page_path(record["slug"], OUTPUTS[0])}] if output.key != "report" else []
         )
+        if output.key == "report":
+            page.meta["json_ld"] = Markup(self.report_json_ld.get(page_path(record["slug"], output), ""))
         if output.key == "young-people":
             page.meta["young_people"] = True
         if output.key == "cpd":
@@ -686,9 +782,12 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         entries = []
         for record in sorted(self.reviews, key=lambda r: r["home"]["sort"]):
             entry = {k: v for k, v in record["home"].items() if k != "sort"}
+            facts = record["catalogue"]["review"]
             entries.append(
                 SimpleNamespace(
                     **entry,
+                    region=facts["region"],
+                    year=str(facts["year"] or ""),
                     href=page_path(record["slug"], OUTPUTS[0]),
                     outputs=[SimpleNamespace(label=o.label, href=page_path(record["slug"], o)) for o in OUTPUTS],
                 )
@@ -718,6 +817,14 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                 if epub is not None:
                     copy_into_site(epub.path, site / epub_path(record["slug"], output), epub.sha256)
                     self.epub_files += 1
+        started = time.perf_counter()
+        for name, data in self.data_files.items():
+            write_atomic(site / name, data)
+        if self.config.search:
+            from . import recommendation_index
+
+            recommendation_index.install(recommendation_index.index_files(self.catalogue), site)
+        self.stats["catalogue_write_seconds"] = time.perf_counter() - started
         self._index_search(config)
         self.cache.remember_checked()
         self._served_once = True
@@ -751,21 +858,59 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
 
     def on_post_page(self, output, page, config):
         self.page_digest.add(page.url, output)
+        self._write_only_if_changed(output, page, config)
         return output
 
+    def _published_pages(self, config):
+        """The record of the pages this build writes (incremental.PublishedFiles), made at its first page;
+        None in serve (which builds into its own folder) and when no older site is being replaced."""
+        if getattr(self, "_pages_published_for", None) != config.site_dir:
+            from .incremental import PublishedFiles, previous_site
+
+            previous = None if getattr(self, "command", "build") == "serve" else previous_site(Path(config.site_dir))
+            self._pages_published = PublishedFiles(self.cache.root / "site-pages.json", previous)
+            self._pages_published_for = config.site_dir
+        return self._pages_published
+
+    def _write_only_if_changed(self, output: str, page, config) -> None:
+        """A page whose bytes are those the site being replaced holds is linked from it (PublishedFiles),
+        and mkdocs, which writes every page, writes this one to os.devnull instead."""
+        import hashlib
+
+        published = self._published_pages(config)
+        if published.previous is None or not output.strip():
+            return
+        sha = hashlib.sha256(output.encode("utf-8", errors="xmlcharrefreplace")).hexdigest()  # the bytes mkdocs writes
+        destination = page.file.abs_dest_path
+        if published.reuse(page.file.dest_uri, sha, destination):
+            page.file.abs_dest_path = os.devnull
+        else:
+            published.will_write(page.file.dest_uri, sha, destination)
+
     def _index_search(self, config) -> None:
+        published = self._published_pages(config)
+        if published.previous is not None:
+            published.save()  # every page is written by now
+            self.stats["pages_linked"] = published.linked
         if not self.config.search:
             return
         cache_dir = self.root / self.config.search_cache_dir
         if getattr(self, "command", "build") == "serve" and self._last_index is not None and not cached_index(cache_dir, self.page_digest):
             self._index_search_in_background(Path(config.site_dir), cache_dir)
             return
+        from .incremental import PublishedFiles
+
+        search_files = PublishedFiles(cache_dir / "site-files.json", published.previous)
         try:
-            shards, built, seconds = build_index(Path(config.site_dir), cache_dir, self.page_digest)
+            index, seconds = build_index(Path(config.site_dir), cache_dir, self.page_digest, search_files)
         except SearchIndexError as exc:
             raise PluginError(f"Search index: {exc}") from None
-        self._last_index = cached_index(cache_dir, self.page_digest)
+        if search_files.previous is not None:
+            search_files.save()
+        shards, built = len(index.shards), index.built
+        self._last_index = index
         self.stats["search_seconds"] = seconds
         self.stats["search_reused"] = built == 0
         self.stats["search_shards_indexed"] = built
+        self.stats["search_files_linked"] = search_files.linked
         log.info(f"Search index: {built} of {shards} shards indexed, the rest reused, in {seconds:.1f} s")

@@ -15,6 +15,12 @@ Limits (from the issue)
     * no sentence over 25 words.
     The grade and ease are rounded to one decimal place before they are
     compared, so the number in a message is the number that was judged.
+    SMOG grade above 6.0 is a warning. The SMOG grade and the Dale-Chall score
+    are reported beside the Flesch-Kincaid grade (`build.py check`), because
+    they measure the words, not only their length.
+
+Vocabulary (issue 16): every word on the page that a 10-year-old may not know
+must be explained in the page's glossary; see vocabulary_errors below.
 
 How sentences are split (deterministic, no language model)
     1. Each piece of prose is split into paragraphs at blank lines, and all
@@ -57,6 +63,8 @@ WARN_GRADE = 5.0
 MIN_READING_EASE = 70.0
 MAX_MEAN_SENTENCE_LENGTH = 15.0
 MAX_SENTENCE_WORDS = 25
+# SMOG (McLaughlin 1969) counts words of three or more syllables; above this grade the page warns.
+WARN_SMOG = 6.0
 # Below this many words the formulas are noisy; we still score, but warn.
 MIN_WORDS_FOR_RELIABLE_SCORE = 100
 
@@ -92,6 +100,11 @@ class ReadabilityReport:
     warnings: list[str] = field(default_factory=list)
     sentence_count: int = 0
     word_count: int = 0
+    # Vocabulary-based measures, reported beside the Flesch-Kincaid grade (textstat's formulas):
+    # SMOG grade, and the Dale-Chall score (4.9 or less: grade 4 and below; 5.0-5.9: grades 5-6;
+    # 6.0-6.9: grades 7-8), which counts words that are not on the Dale-Chall list of easy words.
+    smog_index: float = 0.0
+    dale_chall: float = 0.0
 
     @property
     def passed(self) -> bool:
@@ -102,7 +115,8 @@ class ReadabilityReport:
         verdict = "passed" if self.passed else f"FAILED ({len(self.problems)} problems)"
         return (
             f"Flesch-Kincaid grade {self.flesch_kincaid_grade:.1f}, reading ease "
-            f"{self.flesch_reading_ease:.1f}, {self.sentence_count} sentences, mean "
+            f"{self.flesch_reading_ease:.1f}, SMOG {self.smog_index:.1f}, Dale-Chall {self.dale_chall:.1f}, "
+            f"{self.sentence_count} sentences, mean "
             f"{self.mean_sentence_length:.1f} words: {verdict}"
         )
 
@@ -172,7 +186,7 @@ def prose_of(summary: YoungPeopleSummary) -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _textstat():
+def _scorer():
     # Our own instance, so setting the language does not change textstat's shared
     # module-level object for anyone else in the process.
     from textstat.textstat import textstatistics
@@ -180,6 +194,64 @@ def _textstat():
     scorer = textstatistics()
     scorer.set_lang("en_GB")
     return scorer
+
+
+# Where scores are remembered between builds (incremental.py sets it to a folder of the build
+# cache); None: not remembered (`build.py check`, the tests).
+SCORES_DIR = None
+
+
+class _RememberedScores:
+    """The scorer, remembering each score by its text in SCORES_DIR: a build that scores only texts
+    scored before (one review's title edited) never loads the pronouncing dictionary, a second of a
+    one-edit build. Any of textstat's scores of one text: scorer.flesch_kincaid_grade(text)."""
+
+    def __getattr__(self, name: str):
+        def score(text: str):
+            return _remembered_score(name, text)
+
+        return score
+
+
+def _remembered_score(name: str, text: str):
+    import hashlib
+    import json
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from .store import write_atomic
+
+    folder = SCORES_DIR
+    if folder is None:
+        return getattr(_scorer(), name)(text)
+    key = hashlib.sha256(f"textstat {version('textstat')}\0en_GB\0{name}\0{text}".encode()).hexdigest()
+    path = Path(folder) / key[:2] / key
+    raw = path.read_bytes() if path.exists() else None
+    if raw is not None:
+        checksum, _, body = raw.partition(b"\n")
+        if hashlib.sha256(body).hexdigest() == checksum.decode("ascii", "replace"):
+            value = json.loads(body)
+            if isinstance(value, (int, float)):
+                return value
+    value = getattr(_scorer(), name)(text)
+    if isinstance(value, (int, float)):
+        body = json.dumps(value).encode()
+        try:
+            write_atomic(path, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        except OSError:
+            pass  # a score that cannot be kept only costs time
+    return value
+
+
+def _textstat():
+    return _RememberedScores()
+
+
+def warm_up() -> None:
+    """Load what scoring needs now (the pronouncing dictionary and en_GB hyphenation, about a second),
+    e.g. once before worker processes fork. It is the scorer above that must be warmed: textstat
+    loads its dictionary per language, so warming textstat's own (en_US) object loaded a second copy."""
+    _scorer().syllable_count("warm")
 
 
 def _for_textstat(sentences: list[str]) -> str:
@@ -203,8 +275,10 @@ def score_prose(parts: list[tuple[str, str]]) -> ReadabilityReport:
         scorer = _textstat()
         grade = round(float(scorer.flesch_kincaid_grade(combined)), 1)
         ease = round(float(scorer.flesch_reading_ease(combined)), 1)
+        smog = round(float(scorer.smog_index(combined)), 1)
+        dale_chall = round(float(scorer.dale_chall_readability_score(combined)), 1)
     else:
-        grade, ease = 0.0, 0.0
+        grade, ease, smog, dale_chall = 0.0, 0.0, 0.0, 0.0
 
     problems: list[str] = []
     warnings: list[str] = []
@@ -221,6 +295,11 @@ def score_prose(parts: list[tuple[str, str]]) -> ReadabilityReport:
             warnings.append(
                 f"Flesch-Kincaid grade is {grade:.1f}, above the target of {WARN_GRADE:.1f} "
                 f"(the limit is {MAX_GRADE:.1f})."
+            )
+        if smog > WARN_SMOG:
+            warnings.append(
+                f"SMOG grade is {smog:.1f}, above the target of {WARN_SMOG:.1f}: use fewer words of three "
+                "or more syllables."
             )
         if ease < MIN_READING_EASE:
             problems.append(
@@ -254,9 +333,192 @@ def score_prose(parts: list[tuple[str, str]]) -> ReadabilityReport:
         warnings=warnings,
         sentence_count=len(sentences),
         word_count=words,
+        smog_index=smog,
+        dale_chall=dale_chall,
     )
 
 
 def score_summary(summary: YoungPeopleSummary) -> ReadabilityReport:
     """Score the prose of a young people's page (intro, key points, glossary meanings)."""
     return score_prose(prose_of(summary))
+
+
+# --- vocabulary: every hard word on a young people's page is explained on it ----------------------
+#
+# A word passes when it is a word a 10-year-old can be expected to know, or when the page's own
+# "Words we use" glossary explains it:
+#   * the Dale-Chall list of about 3,000 words most fourth-grade children know (textstat ships it:
+#     textstat/resources/en/easy_words.txt), with regular endings taken off ("nurses" is "nurse",
+#     "worried" is "worry", "helping" is "help", "don't" is "do"), as Dale and Chall counted them,
+#     and British spellings of its American ones ("centre" is "center");
+#   * the reviewed allow-list content/young-people-words.yaml (ALLOW_LIST_NAME, beside the reviews
+#     folder): everyday words the list lacks ("baby", "staff"), each one checked by a person;
+#   * the words of the review's own area name (the page is about that place: "Bedford Borough");
+#   * numbers, which are not words;
+#   * any word of a glossary term on the page ("Children in care" explains "care"; "Carers" explains
+#     "carer"), compared with the same endings taken off.
+# Each word is checked in every field a young reader sees (the intro, section headings, key points,
+# glossary meanings, the "written for" label) and in the fixed text the page template prints around
+# them (PAGE_TEXT), and reported once, at the first field that uses it. Not checked: the site's own
+# navigation that every page shares (partials/page-intro.html: downloads, "Request this report in
+# another format", the links to the review's four outputs) and the layout's header and footer.
+
+ALLOW_LIST_NAME = "young-people-words.yaml"
+
+# The words templates/outputs/young-people.html prints on every young people's page (web and print),
+# besides the review's own text. tests/test_readability.py checks that every word of the template's
+# own text is here.
+PAGE_TEXT = (
+    "what we found",
+    "This is a short summary written for",
+    "It is not the full report. You can read the full report.",
+    "Read more in the full report: paragraph, recommendation",
+    "Words we use",
+    "Free helplines",
+    "If you are worried about anything, you can talk to an adult you trust. You can also call these free helplines:",
+    "Childline: call 0800 1111. It is free and you do not have to give your name.",
+    "Help at Hand, for children in care and care leavers: call 0800 528 0731.",
+)
+
+# A word as the vocabulary check reads it: letters, joined by an apostrophe or "&" ("don't", "A&E");
+# a hyphenated word is checked whole first, then part by part ("drop-in").
+_VOCABULARY_WORD = re.compile(r"[^\W\d_]+(?:['’&][^\W\d_]+)*(?:-[^\W\d_]+(?:['’&][^\W\d_]+)*)*")
+_VOWELS = set("aeiouy")
+
+
+@lru_cache(maxsize=1)
+def easy_words() -> frozenset[str]:
+    """The Dale-Chall easy words that textstat ships (lower case)."""
+    from importlib.resources import files
+
+    text = files("textstat").joinpath("resources/en/easy_words.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
+
+
+def word_forms(word: str) -> set[str]:
+    """The word in lower case and what it may be with a regular ending taken off.
+
+    Dale and Chall counted regular plurals, -ed, -ing, -er, -est, -ly and possessives of a listed
+    word as known; so does this, by trying each ending (a form that is not a listed word does no harm)."""
+    w = word.lower().replace("’", "'")
+    forms = {w}
+    for suffix in ("'s", "s'", "n't", "'ll", "'re", "'ve", "'d", "'m"):
+        if w.endswith(suffix) and len(w) > len(suffix):
+            forms.add(w[: -len(suffix)] + ("s" if suffix == "s'" else ""))
+    if w in ("can't", "won't"):
+        forms.update({"can", "will"})
+    # British spellings of the list's American words: centre, colour, favourite, organise.
+    for base in list(forms):
+        for british, american in (("tre", "ter"), ("our", "or"), ("ise", "ize"), ("ised", "ized"), ("ising", "izing")):
+            if base.endswith(british) and len(base) > len(british) + 1:
+                forms.add(base[: -len(british)] + american)
+    for base in list(forms):
+        for suffix, replacements in (("ves", ("f", "fe")), ("ies", ("y",)), ("ied", ("y",)), ("ier", ("y",)), ("iest", ("y",)), ("ily", ("y",)),
+                                     ("es", ("", "e")), ("s", ("",)), ("ed", ("", "e")), ("d", ("",)),
+                                     ("ing", ("", "e")), ("er", ("", "e")), ("est", ("", "e")), ("ly", ("", "le")),
+                                     ("ers", ("", "e")), ("ings", ("", "e"))):
+            if base.endswith(suffix) and len(base) - len(suffix) >= 2:
+                stem = base[: -len(suffix)]
+                for replacement in replacements:
+                    forms.add(stem + replacement)
+                # stopped -> stop, running -> run
+                if suffix in ("ed", "ing", "er", "est", "ers", "ings") and len(stem) >= 3 and stem[-1] == stem[-2] \
+                        and stem[-1] not in _VOWELS:
+                    forms.add(stem[:-1])
+    return forms
+
+
+def vocabulary_words(text: str) -> list[str]:
+    """The words of a text as a reader sees it, in order (numbers left out)."""
+    return _VOCABULARY_WORD.findall(as_read(text))
+
+
+def read_allow_list(path) -> frozenset[str]:
+    """The reviewed allow-list: a YAML mapping whose `words:` is a list of words (compared in lower
+    case, with the same endings taken off as the easy words). No file: no words allowed."""
+    import yaml
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.is_file():
+        return frozenset()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc).replace("\n", " ")) from None
+    words = data.get("words") if isinstance(data, dict) else None
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise ValueError("expected `words:` followed by a list of words")
+    return frozenset(w.strip().lower() for w in words)
+
+
+def _known(word: str, vocabulary: frozenset[str]) -> bool:
+    return bool(word_forms(word) & vocabulary)
+
+
+def undefined_words(summary: YoungPeopleSummary, *, allowed: frozenset[str] = frozenset(), area: str | None = None,
+                    page_text: tuple[str, ...] = PAGE_TEXT) -> list[tuple[tuple, str, str]]:
+    """Each word of the page that is neither easy, allowed, part of the area's name, nor explained by its
+    glossary: (field path, word as written, the text it was found in), first use first, once per word."""
+    explained: set[str] = set()
+    for entry in summary.glossary:
+        for term_word in vocabulary_words(entry.term):
+            for part in [term_word, *term_word.split("-")]:
+                explained |= word_forms(part)
+    known = easy_words() | allowed | frozenset(explained)
+    known |= frozenset(w.lower() for w in vocabulary_words(area or ""))
+
+    fields: list[tuple[tuple, str]] = [(("young_people", "written_for"), summary.written_for)]
+    fields += [(("young_people", "intro", i), p) for i, p in enumerate(summary.intro)]
+    for i, section in enumerate(summary.sections):
+        fields.append((("young_people", "sections", i, "heading"), section.heading))
+        fields += [(("young_people", "sections", i, "points", j, "text"), p.text) for j, p in enumerate(section.points)]
+    fields += [(("young_people", "glossary", k, "meaning"), g.meaning) for k, g in enumerate(summary.glossary)]
+    fields += [(("young_people",), text) for text in page_text]
+
+    found: list[tuple[tuple, str, str]] = []
+    seen: set[str] = set()
+    for where, text in fields:
+        for word in vocabulary_words(text):
+            key = word.lower()
+            if key in seen:
+                continue
+            if _known(word, known) or ("-" in word and all(_known(part, known) for part in word.split("-") if part)):
+                continue
+            seen.add(key)
+            found.append((where, word, text))
+    return found
+
+
+def allow_list_path(review_file) -> "Path":
+    """The reviewed allow-list for a review file: content/young-people-words.yaml, beside the reviews
+    folder; a folder of reviews without one (a scratch copy) uses the list of the project this package
+    belongs to. incremental.Fingerprints hashes both, so editing the list re-checks every review."""
+    from pathlib import Path
+
+    beside = Path(review_file).resolve().parent.parent / ALLOW_LIST_NAME
+    return beside if beside.is_file() else Path(__file__).resolve().parent.parent / "content" / ALLOW_LIST_NAME
+
+
+def vocabulary_errors(item) -> list:
+    """One content error per word of a young people's page that is neither easy, allowed nor explained
+    by its glossary, at the line and field of its first use (item: a loading.SourcedReview)."""
+    from .errors import ContentError
+
+    path = allow_list_path(item.path)
+    try:
+        allowed = read_allow_list(path)
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        return [ContentError(path, None, None, f"could not be read as a list of words (words: [...]): {exc}")]
+    review = item.review
+    errors = []
+    for where, word, text in undefined_words(review.young_people, allowed=allowed, area=review.area):
+        if where == ("young_people",):
+            place = "the page's own text (templates/outputs/young-people.html) uses"
+        else:
+            place = "uses"
+        errors.append(item.error(where, (
+            f"{place} \"{word}\", which is not on the list of words a 10-year-old knows (the Dale-Chall easy "
+            f"words) nor in content/{ALLOW_LIST_NAME}: explain it in this page's glossary (\"Words we use\": "
+            f"young_people.glossary, a term holding the word), or use an easier word.")))
+    return errors

@@ -12,7 +12,7 @@ alone is 120 KB, plus 117 KB of WebAssembly and code). These lists download 52 K
 a few bytes per recommendation.
 
   filter/index.json              {"theme": {"Leadership": "theme-leadership.json", ...}, ...}, the total
-  filter/<key>-<value>.json      [3, 17, 18, ...]: numbers of the recommendations with that value
+  filter/<key>-<n>.json          [3, 17, 18, ...]: numbers of the recommendations with one value
   filter/r/<number>.json         one recommendation: link, number, review, date, lead-in, text
 
 Numbers follow the catalogue's order (reviews newest first), so the first results are the newest.
@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .catalogue_pages import FILTERS, Catalogue, slug, year_label
+from .catalogue_pages import FILTERS, Catalogue, year_label
 
 FOLDER = "recommendations/filter"
 
@@ -56,8 +56,8 @@ def index_files(catalogue: Catalogue) -> dict[str, bytes]:
     names: dict[str, dict[str, str]] = {}
     for key, by_value in lists.items():
         names[key] = {}
-        for value, numbers in sorted(by_value.items()):
-            name = f"{key}-{slug(value)}.json"
+        for n, (value, numbers) in enumerate(sorted(by_value.items())):
+            name = f"{key}-{n}.json"  # numbered: values are free text (a region as printed), slugs could collide
             names[key][value] = name
             files[name] = _dumps(numbers)
     files["index.json"] = _dumps({"total": sum(1 for _ in catalogue.rows()), "lists": names})

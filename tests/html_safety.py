@@ -5,6 +5,7 @@ reference to any other site (issue 6, points 2 and 5)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -42,19 +43,26 @@ class _Scanner(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self._check(tag, attrs)
-        if tag in ("script", "title", "style"):
+        if tag == "script" and dict(attrs).get("type") == "application/ld+json":
+            self._in.append("json-ld")  # a data block the browser never runs; its text must be JSON
+        elif tag in ("script", "title", "style"):
             self._in.append(tag)
 
     def handle_startendtag(self, tag, attrs):
         self._check(tag, attrs)
 
     def handle_endtag(self, tag):
-        if self._in and self._in[-1] == tag:
+        if self._in and (self._in[-1] == tag or (tag == "script" and self._in[-1] == "json-ld")):
             self._in.pop()
 
     def handle_data(self, data):
         if self._in and self._in[-1] == "script" and data.strip():
             self.scan.problems.append(f"inline script: {data.strip()[:60]!r}")
+        if self._in and self._in[-1] == "json-ld":
+            try:
+                json.loads(data)
+            except ValueError:
+                self.scan.problems.append(f"a JSON-LD block that is not JSON: {data.strip()[:60]!r}")
         if self._in and self._in[-1] == "title":
             self.scan.title += data
 
@@ -75,7 +83,8 @@ class _Scanner(HTMLParser):
             problems.append(f"<{tag}>: not allowed in a page")
         if tag == "img" and not attributes.get("alt") and "alt" not in attributes:
             problems.append("<img> without alt")
-        if tag == "link" and not set(attributes.get("rel", "").split()) <= {"stylesheet", "icon", "preload", "manifest"}:
+        # rel=alternate: the Atom feed, the site's own file (its URL is checked like every other)
+        if tag == "link" and not set(attributes.get("rel", "").split()) <= {"stylesheet", "icon", "preload", "manifest", "alternate"}:
             problems.append(f"<link rel={attributes.get('rel')!r}>: unexpected link")
         if tag == "meta":
             equiv = attributes.get("http-equiv")

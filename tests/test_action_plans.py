@@ -8,6 +8,7 @@ to the element it lands on in the built site.
 from __future__ import annotations
 
 import csv
+import html as htmllib
 import datetime as dt
 import io
 import re
@@ -214,7 +215,7 @@ def test_the_recommendations_page_links_each_file_with_its_size(built_site):
             size = path.stat().st_size
             kb = f"{max(1, round(size / 1024))} KB"
             assert re.search(rf'href="\.\./{re.escape(path.name)}" download>{label}<span class="visually-hidden"> action plan template for '
-                             rf'{re.escape(organisation)}</span> <span class="file-info">\({kb}\)</span>', html), \
+                             rf'{re.escape(htmllib.escape(organisation, quote=False))}</span> <span class="file-info">\({kb}\)</span>', html), \
                 f"{slug}: the {label} link for {organisation} is missing or shows the wrong size"
 
 

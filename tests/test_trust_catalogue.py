@@ -363,6 +363,28 @@ def test_serve_shows_the_error_keeps_the_last_good_pages_and_recovers(project):
         process.wait(timeout=30)
 
 
+def test_stopping_serve_while_pdfs_render_stops_at_once_and_quietly(project):
+    """The project was built without PDFs, so serve renders every PDF in the background; stopping it
+    then must not wait for them (Python waits for a process pool's work at exit) nor print a traceback."""
+    port = _free_port()
+    process = subprocess.Popen([PYTHON, str(ROOT / "build.py"), "-f", str(project / "mkdocs.yml"), "serve", "--address",
+                                f"127.0.0.1:{port}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=project)
+    log: list[str] = []
+    reader = threading.Thread(target=lambda: log.extend(process.stdout), daemon=True)
+    reader.start()
+    try:
+        assert _wait_for(lambda: _listening(port) and "rendered in the background" in "".join(log)), "".join(log)
+        started = time.monotonic()
+        process.terminate()
+        process.wait(timeout=20)
+        assert time.monotonic() - started < 10, "serve took its time to stop"
+    finally:
+        if process.poll() is None:
+            process.kill()
+    reader.join(timeout=5)
+    assert "Traceback" not in "".join(log), "".join(log)
+
+
 def _listening(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
