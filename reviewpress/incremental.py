@@ -382,30 +382,28 @@ def _environment(templates_dir: Path, cpd_template: Path):
     return _worker["env"], _worker["cpd"]
 
 
-def organisation_directory(path: Path | None):
-    """The organisations list, read once per process (None when the project has none configured)."""
-    from .organisations import read_organisations
-
+def _read_once(kind: str, path: Path | None, read):
+    """A list every review is checked against, read once per process and again when its file changes
+    (None when the project has none configured)."""
     if path is None:
         return None
     state_key = (str(path), _contents(path))
-    if _worker.get("organisations_key") != state_key:
-        _worker["organisations"] = read_organisations(path)
-        _worker["organisations_key"] = state_key
-    return _worker["organisations"]
+    if _worker.get(f"{kind}_key") != state_key:
+        _worker[kind] = read(path)
+        _worker[f"{kind}_key"] = state_key
+    return _worker[kind]
+
+
+def organisation_directory(path: Path | None):
+    from .organisations import read_organisations
+
+    return _read_once("organisations", path, read_organisations)
 
 
 def theme_list(path: Path | None):
-    """The themes list, read once per process (None when the project has none configured)."""
     from .themes import read_themes
 
-    if path is None:
-        return None
-    state_key = (str(path), _contents(path))
-    if _worker.get("themes_key") != state_key:
-        _worker["themes"] = read_themes(path)
-        _worker["themes_key"] = state_key
-    return _worker["themes"]
+    return _read_once("themes", path, read_themes)
 
 
 def _contents(path: Path) -> str:
@@ -432,32 +430,29 @@ def home_entry(review) -> dict:
     }
 
 
-def checked_directory(path: Path | None):
-    """The organisations list, or None if it is missing or broken (the build reports its mistakes once, itself)."""
+def _or_none(read, path: Path | None):
+    """read(path), or None if the file is missing or broken: the build reports its mistakes once, itself."""
     from .errors import ContentErrors
 
     try:
-        return organisation_directory(path)
+        return read(path)
     except ContentErrors:
         return None
 
 
-def theme_names(path: Path | None) -> dict[str, str]:
-    """Theme ids and names ({} if the list is missing or broken: the build reports its mistakes once, itself)."""
-    from .errors import ContentErrors
+def checked_directory(path: Path | None):
+    return _or_none(organisation_directory, path)
 
-    try:
-        themes = theme_list(path)
-    except ContentErrors:
-        return {}
+
+def theme_names(path: Path | None) -> dict[str, str]:
+    themes = _or_none(theme_list, path)
     return {t.id: t.name for t in themes.themes} if themes else {}
 
 
 def load_checked(path: Path, organisations: Path | None = None, themes: Path | None = None):
     """A review loaded, validated and cross-checked: (item, warnings, errors).
 
-    A mistake in the organisations list itself is reported once by the caller, not per review."""
-    from .errors import ContentErrors
+    A mistake in the organisations or themes list itself is reported once by the caller, not per review."""
     from .integrity import check_review
     from .loading import load_review
     from .organisations import organisation_errors
@@ -469,16 +464,10 @@ def load_checked(path: Path, organisations: Path | None = None, themes: Path | N
         return None, warnings, errors
     check_errors, warnings = check_review(item)
     errors = list(errors) + check_errors
-    try:
-        directory = organisation_directory(organisations)
-    except ContentErrors:
-        directory = None
+    directory = checked_directory(organisations)
     if directory is not None:
         errors += organisation_errors(item, directory)
-    try:
-        vocabulary = theme_list(themes)
-    except ContentErrors:
-        vocabulary = None
+    vocabulary = _or_none(theme_list, themes)
     if vocabulary is not None:
         from .themes import theme_errors
 

@@ -135,20 +135,18 @@ def load_content(reviews_dir: Path, cpd_template: Path | None = None, organisati
     reviews, errors = load_reviews(reviews_dir)
     errors = review_paths(reviews_dir, reviews_dir.parent.parent)[1] + errors
     warnings: list[str] = []
-    directory = None
-    if organisations is not None:
-        try:
-            directory = read_organisations(organisations)
-        except ContentErrors as exc:
-            errors += exc.errors
-    vocabulary = None
-    if themes is not None:
-        from .themes import read_themes
+    from .themes import read_themes
 
+    def read_list(read, path: Path | None):
+        """The organisations or themes list (None if none is configured), its mistakes added to errors."""
         try:
-            vocabulary = read_themes(themes)
+            return read(path) if path is not None else None
         except ContentErrors as exc:
-            errors += exc.errors
+            errors.extend(exc.errors)
+            return None
+
+    directory = read_list(read_organisations, organisations)
+    vocabulary = read_list(read_themes, themes)
     for item in reviews:
         item_errors, item_warnings = check_review(item)
         errors += item_errors

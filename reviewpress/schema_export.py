@@ -23,28 +23,28 @@ def review_json_schema() -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def organisations_json_schema() -> str:
+def _list_schema(model, title: str, description: str) -> str:
+    """A content file that is a list of one model (organisations.yaml, themes.yaml), as JSON Schema."""
     from pydantic import TypeAdapter
 
+    schema = TypeAdapter(list[model]).json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = title
+    schema["description"] = description
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def organisations_json_schema() -> str:
     from .organisations import Organisation
 
-    schema = TypeAdapter(list[Organisation]).json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Organisations"
-    schema["description"] = "The organisations reviews ask to act: one name each, its type and the other names reports use."
-    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return _list_schema(Organisation, "Organisations",
+                        "The organisations reviews ask to act: one name each, its type and the other names reports use.")
 
 
 def themes_json_schema() -> str:
-    from pydantic import TypeAdapter
-
     from .themes import Theme
 
-    schema = TypeAdapter(list[Theme]).json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Themes"
-    schema["description"] = "The themes recommendations are grouped by across reviews."
-    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return _list_schema(Theme, "Themes", "The themes recommendations are grouped by across reviews.")
 
 
 def write_schema(path: Path = SCHEMA_PATH) -> bool:
