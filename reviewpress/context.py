@@ -171,6 +171,13 @@ class ReviewContextBuilder:
             for _, block in iter_blocks(review)
             if isinstance(block, PracticeRecommendationsBlock)
         }
+        # The chapter each block is in: on the recommendations page, where the blocks stand together,
+        # each box is headed by its chapter ("Recommendations: Leadership").
+        self.practice_chapters = {
+            block.recommendations_block.id: review.sections[loc[1]]
+            for loc, block in iter_blocks(review)
+            if isinstance(block, PracticeRecommendationsBlock) and loc[0] == "sections"
+        }
         self.used_ids: set[str] = self._reserved_ids()
 
     def _reserved_ids(self) -> set[str]:
@@ -307,10 +314,13 @@ class ReviewContextBuilder:
             return SimpleNamespace(kind="signature", lines=[r.inline(line) for line in block.signature])
         raise TypeError(f"no context for block {type(block).__name__}")
 
-    def _practice(self, block) -> SimpleNamespace:
+    def _practice(self, block, with_chapter: bool = False) -> SimpleNamespace:
         r = self.render
+        chapter = self.practice_chapters.get(block.id) if with_chapter else None
         return SimpleNamespace(
             kind="recommendations_block",
+            chapter_html=(Markup(f"{chapter.number}. ") if chapter and chapter.number else Markup("")) + r.inline(chapter.title)
+            if chapter else None,
             id=self._unique_id(f"recommendations-{block.id}"),
             lead_in_html=r.block(block.lead_in),
             practice_intro_html=r.inline(block.practice_intro),
@@ -455,7 +465,7 @@ class ReviewContextBuilder:
             "key_recommendations": Deferred(
                 lambda: [self.block(b) for _, b in iter_blocks(review) if isinstance(b, KeyRecommendationsBlock)]
             ),
-            "practice_recommendations": Deferred(lambda: [self._practice(b) for b in self.practice_blocks.values()]),
+            "practice_recommendations": Deferred(lambda: [self._practice(b, with_chapter=True) for b in self.practice_blocks.values()]),
             "recommendations_intro": Deferred(lambda: [r.block(p) for p in review.recommendations_intro]),
             "next_steps": SimpleNamespace(
                 paragraphs=[r.block(p) for p in review.next_steps.paragraphs],

@@ -136,9 +136,10 @@ def test_lists_and_tables_of_the_page_are_tagged_in_the_pdf(built_site, path):
 # --- the checks can fail -------------------------------------------------------------------------
 
 _DOCUMENT = """<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Test document</title>
+<link rel="stylesheet" href="assets/css/pdf.css">
 <style>@page {{ size: A4; margin: 20mm; @bottom-right {{ content: "Page " counter(page) " of " counter(pages) }} }}
-html {{ font-family: "Atkinson Hyperlegible"; }} .faint {{ color: #aaaaaa; }}</style>
-<link rel="stylesheet" href="assets/css/pdf.css"></head><body><main>
+@page :first {{ @bottom-right {{ content: "Page " counter(page) " of " counter(pages) }} }}
+html {{ font-family: "Atkinson Hyperlegible"; }} .faint {{ color: #aaaaaa; }}</style></head><body><main>
 <h1>Title</h1>{body}
 <dl><div><dt>Term</dt><dd>Meaning</dd></div></dl>
 <table><caption>Numbers</caption><thead><tr><th scope="col">Name</th><th scope="col">Count</th></tr></thead>
