@@ -391,20 +391,28 @@ def serve(config_file: Path = ROOT / "mkdocs.yml", address: str = "127.0.0.1:800
     try:
         preview(config_file=str(config_file), dev_addr=address)
     finally:
-        _stop_workers()
+        stopped = _stop_workers()
+    if stopped:
+        # Python's exit would now wake the process pool those workers belonged to, which can print a
+        # traceback (a race in 3.11's concurrent.futures); serve has nothing else to finish.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     return 0
 
 
-def _stop_workers() -> None:
+def _stop_workers() -> bool:
     """Stop the processes still rendering PDFs in the background, so that stopping serve takes a moment,
     not as long as the PDFs would (Python waits for a process pool's work at exit). Their files are
-    written atomically, so an interrupted one leaves nothing half-written in the cache."""
+    written atomically, so an interrupted one leaves nothing half-written in the cache. True if any was running."""
     import multiprocessing
 
-    for child in multiprocessing.active_children():
+    children = multiprocessing.active_children()
+    for child in children:
         child.terminate()
-    for child in multiprocessing.active_children():
+    for child in children:
         child.join(timeout=5)
+    return bool(children)
 
 
 def _stop(signum, frame) -> None:
