@@ -141,9 +141,8 @@ def paginate(groups: list[dict], per_page: int) -> list[list[dict]]:
     return chunks
 
 
-def listings(records: list[dict], themes_file: Path | None, per_page: int = PER_PAGE) -> list[Listing]:
+def listings(catalogue: "Catalogue", per_page: int = PER_PAGE) -> list[Listing]:
     """Every page of the recommendations section and the data page."""
-    catalogue = Catalogue(records, read_theme_names(themes_file))
     home = {"title": "All reviews", "url": "."}
     section = {"title": "Recommendations across reviews", "url": f"{SECTION}/"}
     pages: list[Listing] = []

@@ -663,7 +663,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
     def _add_catalogue(self, files: Files, config) -> None:
         """The pages across reviews (catalogue_pages.py) and the open data they describe (open_data.py)."""
         from .catalogue_pages import Catalogue, listings, read_theme_names
-        from .open_data import atom_feed, data_files
+        from .open_data import atom_feed, data_files, json_ld
 
         started = time.perf_counter()
         catalogue = self.catalogue = Catalogue(self.reviews, read_theme_names(self._themes_file()))
@@ -672,11 +672,9 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.data_files["feed.xml"] = atom_feed(catalogue, self.site_url, config.site_name, config.site_description)
         self.report_json_ld = {}
         for review in catalogue.reviews:
-            from .open_data import json_ld
-
             self.report_json_ld[review["url"]] = json_ld(review, self.site_url)
         self.browse = {"regions": [], "years": []}
-        for listing in listings(self.reviews, self._themes_file()):
+        for listing in listings(catalogue):
             first_page = (listing.context.get("pagination") or {}).get("current", 1) == 1
             if listing.context.get("kind") in ("region", "year") and first_page:
                 self.browse[listing.context["kind"] + "s"].append(

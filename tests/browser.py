@@ -104,7 +104,7 @@ def review_pages() -> list[str]:
 def catalogue_pages() -> list[str]:
     """The pages across reviews (by theme, organisation type, region, year) and the data page, from the content."""
     from reviewpress.catalogue import review_rows
-    from reviewpress.catalogue_pages import listings
+    from reviewpress.catalogue_pages import Catalogue, listings, read_theme_names
     from reviewpress.loading import read_reviews
     from reviewpress.organisations import read_organisations
 
@@ -112,7 +112,7 @@ def catalogue_pages() -> list[str]:
 
     directory = read_organisations(ROOT / "content/organisations.yaml")
     records = [{"catalogue": review_rows(item.review, directory)} for item in read_reviews(REVIEWS_DIR)]
-    return [listing.path for listing in listings(records, ROOT / "content/themes.yaml")]
+    return [listing.path for listing in listings(Catalogue(records, read_theme_names(ROOT / "content/themes.yaml")))]
 
 
 def expected_pages() -> list[str]:

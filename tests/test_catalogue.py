@@ -393,10 +393,10 @@ def test_without_javascript_the_filter_is_hidden_and_the_lists_remain(browser_se
 
 def test_long_listings_are_split_into_linked_pages_without_losing_or_repeating_one(content, directory):
     from reviewpress.catalogue import review_rows
-    from reviewpress.catalogue_pages import listings
+    from reviewpress.catalogue_pages import Catalogue, listings, read_theme_names
 
     records = [{"catalogue": review_rows(review, directory)} for review in content]
-    pages = {p.path: p for p in listings(records, ROOT / "content/themes.yaml", per_page=10)}
+    pages = {p.path: p for p in listings(Catalogue(records, read_theme_names(ROOT / "content/themes.yaml")), per_page=10)}
     firsts = [p for p in pages.values() if p.template == "catalogue/listing.html" and "-page-" not in p.path]
     assert any(p.context["pagination"] for p in firsts), "no listing was long enough to split"
     for first in firsts:
