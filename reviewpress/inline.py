@@ -183,6 +183,21 @@ def kept_markdown(path: Path):
             pass  # only costs time
 
 
+def without_emphasis(citation: str) -> str:
+    """A bracketed citation with its bold or italic markers taken out, words and punctuation kept.
+
+    The reports bold their citations three ways ("(**Recommendation 2.2**)", "**(Recommendation 2.7)**"
+    and not at all), so a reader saw three styles for one kind of link. A marker is taken out only
+    with its partner: a "**" that closes bold text running up to the bracket stays."""
+    if citation.startswith("**") and citation.endswith("**"):
+        citation = citation[2:-2]
+    opening, closing = citation.index("("), citation.rindex(")")
+    inside = citation[opening:closing]
+    if inside.count("*") % 2 == 0 and inside.count("_") % 2 == 0:
+        inside = inside.replace("*", "").replace("_", "")
+    return citation[:opening] + inside + citation[closing:]
+
+
 def anchor_id(prefix: str, number: str) -> str:
     """'para', '1.14' -> 'para-1-14' (ids without dots need no escaping in CSS or URLs)."""
     return f"{prefix}-{number.replace('.', '-')}"
@@ -206,7 +221,7 @@ class InlineRenderer:
                 n = number.group(0)
                 return f'<a href="{href}" aria-label="{_GENERATED}Recommendation {n}">{n}</a>' if href else n
 
-            return _NUMBER.sub(one, match.group(0))
+            return _NUMBER.sub(one, without_emphasis(match.group(0)))
 
         return CITATION_PATTERN.sub(link_numbers, text)
 

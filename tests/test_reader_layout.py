@@ -115,3 +115,45 @@ def test_every_box_on_a_recommendations_page_is_headed_by_what_it_is(built_site,
         assert named != title and any(named.endswith(c.replace("'", "&#39;")) or named.endswith(c) for c in chapters), title
     groups = re.findall(r'<div class="recommendation-group"[^>]*>\s*<h\d class="recommendation-lead-in">(.*?)</h\d>', html, re.S)
     assert len(groups) == len(reviews[slug].recommendations)
+
+
+def _cover_text(pdf) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, check=True, timeout=120).stdout
+
+
+@pytest.mark.parametrize("slug", review_slugs())
+def test_a_recommendations_cover_says_when_the_report_was_published(built_site, reviews, slug):
+    """A list of recommendations passed round on its own must say which report, and of when."""
+    import re
+
+    from reviewpress.outputs import every_pdf_path
+
+    from reviewpress.context import long_date
+
+    metadata = reviews[slug].metadata
+    publication = long_date(metadata.publication_date) if metadata and metadata.publication_date else metadata and metadata.publication_month
+    expected = f"Report published {publication}" if publication else "The report does not print its publication date"
+    for path in every_pdf_path(slug):
+        if "recommendations" in path:
+            cover = re.sub(r"\s+", " ", _cover_text(built_site / path))
+            assert expected in cover, f"{path}: the cover does not say {expected!r}"
+
+
+@pytest.mark.parametrize("slug", review_slugs())
+def test_every_box_in_a_report_says_what_kind_of_box_it_is(built_site, slug):
+    """The bar's colour tells a case study from a checklist; words must say so too (WCAG 1.4.1), and a
+    box the report printed without a label still gets one, so every report's boxes read alike."""
+    import lxml.html
+
+    page = lxml.html.parse(str(built_site / "reviews" / slug / "index.html")).getroot()
+    unnamed = []
+    for box in page.xpath('//main//div[contains(concat(" ", @class, " "), " box ") or @class="case-example"]'):
+        first = box.xpath("./*[1]")[0]
+        label = first.text_content().strip()
+        if "box-label" not in first.get("class", "") and not (
+                "box-title" in first.get("class", "") and "example" in label.lower()):
+            unnamed.append(box.get("id") or label[:40])
+    assert not unnamed, f"{slug}: boxes that do not say what they are: {unnamed[:5]}"
