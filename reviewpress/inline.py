@@ -9,6 +9,7 @@ handler, style, iframe, form or javascript:/data: URL reaches a page.
 from __future__ import annotations
 
 import functools
+from html import escape as html_escape
 import hashlib
 import json
 import re
@@ -31,7 +32,7 @@ AUTHORED_ATTRIBUTES = {"a": {"href"}, "abbr": {"title"}, "ol": {"start"}}
 # What the markup the renderer itself writes needs (footnote and reference markers). Those
 # attribute values carry _GENERATED in front while the text is converted, which only this
 # process knows; the sanitiser keeps such an attribute, without the prefix, and drops any other.
-GENERATED_ATTRIBUTES = {"a": {"id", "aria-label"}, "sup": {"class"}}
+GENERATED_ATTRIBUTES = {"a": {"id", "aria-label", "class"}, "sup": {"class"}}
 ALLOWED_ATTRIBUTES = {
     tag: AUTHORED_ATTRIBUTES.get(tag, set()) | GENERATED_ATTRIBUTES.get(tag, set())
     for tag in AUTHORED_ATTRIBUTES.keys() | GENERATED_ATTRIBUTES.keys()
@@ -48,6 +49,10 @@ _NUMBER = re.compile(r"\d++(?:\.\d++)?+")
 _EMAIL = re.compile(r"(?<![\w.@/-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[A-Za-z])")
 _EMAIL_LOCAL_RUN = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++(?=@)")
 _EMAIL_RESTART = re.compile(r"[%+]")
+# A web address printed as text ("www.cqc.org.uk", "https://www.gov.uk/..."): it runs to the next space,
+# bracket or quote (possessive, so linear in the text), and not from inside a word, an address or a link.
+_WEB_ADDRESS = re.compile(r"(?<![\w@/.\[<\"'=-])(?<!\]\()(?:https?://|www\.)[^\s<>\[\]()\"'`*]++")
+_ADDRESS_END = ".,;:!?’”"
 # sane_lists: a numbered list keeps its printed first number (<ol start="3">), as in a case box
 # holding examples 3 and 4; without it Markdown renumbers every list from 1.
 _md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
@@ -252,7 +257,7 @@ class InlineRenderer:
         if markdown_risk(text) is not None:
             # An error for the build (integrity.py); here the text is only shown, never converted.
             return unformatted(text)
-        source = self._markers(self._autolink_emails(self._link_citations(text)))
+        source = self._markers(autolink_web_addresses(self._autolink_emails(self._link_citations(text))))
         if _remembered is not None and source in _remembered:
             return _remembered[source]
         if _PLAIN.match(source):
@@ -281,6 +286,23 @@ class InlineRenderer:
         if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = Markup(html[3:-4])
         return html
+
+
+def autolink_web_addresses(text: str) -> str:
+    """Each web address printed as text becomes a link to itself: a reader expects "www.cqc.org.uk"
+    to go somewhere. Punctuation closing the sentence stays outside the link."""
+    if "www." not in text and "http" not in text:
+        return text
+
+    def link(match: re.Match) -> str:
+        address = match.group(0).rstrip(_ADDRESS_END)
+        rest = match.group(0)[len(address):]
+        if "." not in address.split("//")[-1].strip("."):
+            return match.group(0)
+        href = address if address.startswith("http") else f"https://{address}"
+        return f'<a href="{html_escape(href)}" class="{_GENERATED}web-address">{html_escape(address)}</a>{rest}'
+
+    return _WEB_ADDRESS.sub(link, text)
 
 
 def autolink_emails(text: str) -> str:
