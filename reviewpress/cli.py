@@ -319,7 +319,7 @@ def _content_paths(config_file: Path) -> tuple[Path, Path, Path | None, Path | N
 def check(reviews_dir: Path = ROOT / "content/reviews", cpd_template: Path | None = ROOT / "content/cpd-template.yaml",
           organisations: Path | None = ROOT / "content/organisations.yaml", themes: Path | None = ROOT / "content/themes.yaml") -> int:
     from .errors import ContentErrors
-    from .plugin import load_content
+    from .checks import load_content
 
     try:
         reviews, warnings, _ = load_content(reviews_dir, cpd_template, organisations, themes)

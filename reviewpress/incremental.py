@@ -372,7 +372,7 @@ _worker: dict = {}
 
 def _environment(templates_dir: Path, cpd_template: Path):
     """The Jinja environment and standard CPD questions, made once per process."""
-    from .plugin import read_cpd_questions
+    from .checks import read_cpd_questions
     from .rendering import template_environment
 
     state_key = (str(templates_dir), str(cpd_template), _contents(cpd_template))
@@ -456,7 +456,7 @@ def load_checked(path: Path, organisations: Path | None = None, themes: Path | N
     from .integrity import check_review
     from .loading import load_review
     from .organisations import organisation_errors
-    from .plugin import readability_errors
+    from .checks import readability_errors
 
     item, errors = load_review(path)
     warnings: list[str] = []
@@ -483,7 +483,7 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, li
     from .inline import plain
     from .outputs import print_key
     from .pdf import referenced_files
-    from .plugin import _content_date
+    from .checks import content_date
     from .rendering import pdf_title, render_print_document
 
     review = item.review
@@ -502,7 +502,7 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, li
         "title": plain(review.title),
         "warnings": warnings,
         "home": home_entry(review),
-        "content_date": _content_date([review]),
+        "content_date": content_date([review]),
         "titles": {o.key: pdf_title(review, o.key) for o in OUTPUTS},
         "docx": None if docx is None else {"sha": cache.put(docx), "size": len(docx)},
         "action_plans": action_plans,
@@ -753,47 +753,3 @@ def warm_up(everything: bool = False) -> None:
         pass
 
 
-# How worker processes start. A build is one thread, so "fork" (workers start at once, with
-# everything already imported); `serve` runs threads (the web server, PDFs in the background),
-# and forking a process while another thread holds a lock (importing a module, say) can leave
-# the child waiting forever, so the plugin switches to "spawn" there.
-START_METHOD = "fork"
-# serve renders PDFs behind the pages: its workers yield the processor to the next rebuild.
-WORKER_NICENESS = 0
-
-
-def _lower_priority(niceness: int) -> None:
-    try:
-        os.nice(niceness)
-    except OSError:
-        pass
-
-
-def process_pool(workers: int):
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = START_METHOD if START_METHOD in multiprocessing.get_all_start_methods() else None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_lower_priority if WORKER_NICENESS else None,
-                               initargs=(WORKER_NICENESS,) if WORKER_NICENESS else ())
-
-
-def run_jobs(function, jobs: list, workers: int | None = None):
-    """Run jobs in this process when there are few, else in a pool of processes (one per core)."""
-    import gc
-
-    workers = workers or os.cpu_count() or 1
-    if len(jobs) < 3 or workers == 1:
-        yield from map(function, jobs)
-        return
-    # What this process holds (the pronouncing dictionary alone is half a million objects) moves to
-    # the permanent generation before the workers fork: their garbage collections no longer scan it
-    # at every full collection, and the pages holding it stay shared with this process (a scan
-    # writes to every object's header, which copies the page).
-    gc.freeze()
-    try:
-        with process_pool(min(workers, len(jobs))) as pool:
-            yield from pool.map(function, jobs, chunksize=1)
-    finally:
-        gc.unfreeze()

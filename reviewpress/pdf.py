@@ -335,7 +335,7 @@ def render_pdfs(jobs: list[PdfJob], templates_dir: Path, cache_dir: Path, worker
                 if progress:
                     progress(done, len(todo), key)
         else:
-            from .incremental import process_pool
+            from .workers import process_pool
 
             with process_pool(workers) as pool:
                 for done, (key, error) in enumerate(pool.map(_render_job, args), 1):

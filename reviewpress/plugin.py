@@ -13,7 +13,6 @@ import os
 import time
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -24,6 +23,7 @@ from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
+from .checks import read_cpd_questions
 from .errors import ContentError, ContentErrors
 from .store import copy_into_site, report_damage, write_atomic
 from .incremental import (
@@ -34,19 +34,15 @@ from .incremental import (
     build_review,
     build_web,
     pdf_signature,
-    run_jobs,
     warm_up,
 )
+from .workers import run_jobs
 from .pdf import PdfJob, cached_pdf, copy_pdf, print_asset_problems, referenced_files, render_pdfs
 from .search import PageDigest, SearchIndexError, build_index, cached_index, ensure_index, install_index
 from .template_errors import check_syntax, describe as describe_template_error
 from .epub_files import EPUB_OUTPUTS, epub_print_key
 from .outputs import OUTPUTS, action_plan_path, docx_path, epub_path, page_path, pdf_path, print_key
 from .rendering import template_environment
-
-if TYPE_CHECKING:
-    from .loading import SourcedReview
-    from .model import CpdQuestion
 
 # The review models (pydantic), Markdown, WeasyPrint, pikepdf and python-docx are imported
 # only when something has to be checked or rendered: a build where every review and PDF
@@ -104,94 +100,6 @@ class ReviewPluginConfig(base.Config):
     search_cache_dir = c.Type(str, default=".cache/search")
     build_cache_dir = c.Type(str, default=".cache/build")  # reviews' records and rendered HTML (incremental.py)
     epub_cache_dir = c.Type(str, default=".cache/epub")  # EPUB files (epub_files.py)
-
-
-def read_cpd_questions(path: Path) -> list[CpdQuestion]:
-    """The standard CPD questions; a mistake in the file is reported by line and field, like a review's."""
-    from typing import Annotated
-
-    from pydantic import AfterValidator
-
-    from .loading import read_model
-    from .model import CpdQuestion, check_cpd_questions
-
-    questions, reading = read_model(path, Annotated[list[CpdQuestion], AfterValidator(check_cpd_questions)],
-                                    what="a list of CPD questions (- id: ..., label: ...)")
-    if reading.errors or questions is None:
-        raise ContentErrors(reading.errors or [ContentError(path, None, None, "is not a list of CPD questions")])
-    return questions
-
-
-def load_content(reviews_dir: Path, cpd_template: Path | None = None, organisations: Path | None = None,
-                 themes: Path | None = None) -> tuple[list[SourcedReview], list[str], list[CpdQuestion]]:
-    """Every review validated and cross-checked, and the standard CPD questions;
-    or ContentErrors listing every problem in every file, all together."""
-    from .integrity import check_review
-    from .loading import load_reviews
-    from .organisations import organisation_errors, read_organisations
-
-    from .site_files import review_paths
-
-    reviews, errors = load_reviews(reviews_dir)
-    errors = review_paths(reviews_dir, reviews_dir.parent.parent)[1] + errors
-    warnings: list[str] = []
-    from .themes import read_themes
-
-    def read_list(read, path: Path | None):
-        """The organisations or themes list (None if none is configured), its mistakes added to errors."""
-        try:
-            return read(path) if path is not None else None
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            return None
-
-    directory = read_list(read_organisations, organisations)
-    vocabulary = read_list(read_themes, themes)
-    for item in reviews:
-        item_errors, item_warnings = check_review(item)
-        errors += item_errors
-        warnings += item_warnings
-        errors += readability_errors(item, warnings)
-        if directory is not None:
-            errors += organisation_errors(item, directory)
-        if vocabulary is not None:
-            from .themes import theme_errors
-
-            errors += theme_errors(item, vocabulary)
-    cpd_questions: list[CpdQuestion] = []
-    if cpd_template is not None:
-        try:
-            cpd_questions = read_cpd_questions(cpd_template)
-        except ContentErrors as exc:
-            errors += exc.errors
-    if errors:
-        raise ContentErrors(errors)
-    return reviews, warnings, cpd_questions
-
-
-def load_and_check(reviews_dir: Path) -> tuple[list[SourcedReview], list[str]]:
-    """Every review validated and cross-checked, or ContentErrors listing every problem."""
-    reviews, warnings, _ = load_content(reviews_dir)
-    return reviews, warnings
-
-
-def readability_errors(item: SourcedReview, warnings: list[str]) -> list[ContentError]:
-    try:
-        from .readability import score_summary, vocabulary_errors
-    except ImportError:
-        return []
-    report = score_summary(item.review.young_people)
-    warnings.extend(f"{item.path.name}: young_people: {w}" for w in report.warnings)
-    return [item.error(("young_people",), problem) for problem in report.problems] + vocabulary_errors(item)
-
-
-def _content_date(reviews) -> str | None:
-    """The newest date printed in these reviews (publication, else end of the visit), as YYYY-MM-DD."""
-    dates = []
-    for review in reviews:
-        m = review.metadata
-        dates += [d for d in (m.publication_date, m.review_dates.end if m.review_dates else None) if d]
-    return max(dates).isoformat() if dates else None
 
 
 def _render_generated(page, title: str, config, files) -> None:
@@ -258,10 +166,10 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         if command == "serve":
             import threading
 
-            from . import incremental
+            from . import workers
 
-            incremental.START_METHOD = "spawn"  # threads from here on: see incremental.START_METHOD
-            incremental.WORKER_NICENESS = 10  # background PDFs give way to rebuilds
+            workers.START_METHOD = "spawn"  # threads from here on: see workers.START_METHOD
+            workers.WORKER_NICENESS = 10  # background PDFs give way to rebuilds
             threading.Thread(target=warm_up, kwargs={"everything": True}, name="warm-up", daemon=True).start()
 
     def on_serve(self, server, config, builder):

@@ -54,6 +54,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from .inline import plain
 from .model import YoungPeopleSummary
@@ -490,7 +491,7 @@ def undefined_words(summary: YoungPeopleSummary, *, allowed: frozenset[str] = fr
     return found
 
 
-def allow_list_path(review_file) -> "Path":
+def allow_list_path(review_file) -> Path:
     """The reviewed allow-list for a review file: content/young-people-words.yaml, beside the reviews
     folder; a folder of reviews without one (a scratch copy) uses the list of the project this package
     belongs to. incremental.Fingerprints hashes both, so editing the list re-checks every review."""

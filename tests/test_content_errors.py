@@ -21,7 +21,7 @@ import pytest
 
 from reviewpress.cli import build_site, check
 from reviewpress.errors import ContentErrors
-from reviewpress.plugin import load_content
+from reviewpress.checks import load_content
 
 from .conftest import REVIEWS_DIR, ROOT
 

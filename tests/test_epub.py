@@ -38,7 +38,7 @@ from reviewpress.inline import anchor_id
 from reviewpress.model import iter_findings
 from reviewpress.outputs import OUTPUT_BY_KEY, epub_path, pdf_path
 from reviewpress.pdf import render_pdf_bytes
-from reviewpress.plugin import read_cpd_questions
+from reviewpress.checks import read_cpd_questions
 from reviewpress.rendering import render_content, render_print_document, template_environment
 
 from .conftest import ROOT, review_slugs

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from reviewpress.cli import build_site
 from reviewpress.errors import ContentErrors
 from reviewpress.loading import yaml_lines
-from reviewpress.plugin import load_content
+from reviewpress.checks import load_content
 
 from .content_tools import tree_hash
 from .conftest import REVIEWS_DIR, ROOT

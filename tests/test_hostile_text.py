@@ -34,7 +34,7 @@ from reviewpress.inline import _EMAIL, InlineRenderer, plain
 from reviewpress.integrity import check_review
 from reviewpress.loading import SourcedReview, read_review
 from reviewpress.model import cited_recommendations, iter_findings
-from reviewpress.plugin import load_content, read_cpd_questions
+from reviewpress.checks import load_content, read_cpd_questions
 from reviewpress.rendering import render_content, template_environment
 
 from .conftest import REVIEWS_DIR, ROOT

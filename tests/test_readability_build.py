@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from reviewpress.errors import ContentErrors
-from reviewpress.plugin import load_and_check
+from reviewpress.checks import load_and_check
 
 from .conftest import REVIEWS_DIR, review_slugs
 

@@ -17,7 +17,7 @@ from reviewpress.cli import build_site
 from reviewpress.context import OUTPUTS, pdf_path
 from reviewpress.loading import read_review
 from reviewpress.pdf import render_pdf_bytes
-from reviewpress.plugin import read_cpd_questions
+from reviewpress.checks import read_cpd_questions
 from reviewpress.rendering import render_print_document, template_environment
 
 from .conftest import REVIEWS_DIR, ROOT

@@ -20,7 +20,7 @@ import yaml
 from reviewpress.cli import build_site
 from reviewpress.context import OUTPUTS
 from reviewpress.loading import read_review
-from reviewpress.plugin import read_cpd_questions
+from reviewpress.checks import read_cpd_questions
 from reviewpress.rendering import render_print_document, template_environment
 
 from .conftest import ROOT
@@ -87,7 +87,7 @@ def xss_site(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         # The young people's readability limits would (rightly) reject most of these
         # texts before they reach a page; this test is about what reaches a page.
-        patch.setattr("reviewpress.plugin.readability_errors", lambda item, warnings: [])
+        patch.setattr("reviewpress.checks.readability_errors", lambda item, warnings: [])
         status = build_site(project / "mkdocs.yml", site_dir=site, pdfs=False, quiet=True)
     assert status == 0, "the site with the XSS vectors did not build"
     return site
