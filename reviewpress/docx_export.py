@@ -33,12 +33,12 @@ BRAND = RGBColor(0x2B, 0x12, 0x38)
 FONT = "Arial"
 PART_TITLES = {
     "record": "Part 1: reflection and action plan",
-    "nmc": "Part 2 (optional): reflective account for NMC revalidation",
+    "nmc": "Part 2 (optional): for NMC revalidation",
 }
 PART_INTROS = {
     "record": None,
-    "nmc": "For nurses and midwives. These are the questions of the NMC reflective account form, "
-    "so you can copy your answers into that form for revalidation.",
+    "nmc": "For nurses and midwives: what your CPD log asks for, then the questions of the NMC reflective "
+    "account form, so you can copy your answers into them.",
 }
 NOTICE = "Do not include information that could identify a child, family or colleague."
 
@@ -238,11 +238,11 @@ def cpd_document(review: Review, questions: list[CpdQuestion]) -> bytes:
         part_questions = [q for q in questions if q.part == part]
         if not part_questions:
             continue
-        heading = document.add_heading(PART_TITLES[part], level=2)
-        if part != questions[0].part:
-            heading.paragraph_format.page_break_before = True  # the optional part starts on its own page
+        # The optional part follows on the same page, as in the PDF: a page of its own left most
+        # of the page before it empty.
+        document.add_heading(PART_TITLES[part], level=2)
         if PART_INTROS[part]:
-            document.add_paragraph(PART_INTROS[part])
+            document.add_paragraph(PART_INTROS[part]).paragraph_format.keep_with_next = True
         for question in part_questions:
             document.add_heading(question.label, level=3)
             if question.hint:

@@ -455,14 +455,21 @@ class CpdOption(Strict):
     label: Text
 
 
+# Six handwritten lines, or about 140 typed words: with every box this tall, the standard
+# template with both parts prints on three A4 pages.
+DEFAULT_ANSWER_LINES = 6
+
+
 class CpdQuestion(Strict):
     """One question of the reflection / CPD template: a field in the web form, the PDF and the Word file."""
 
     id: Slug = Field(description="The field name in the web form and the PDF; unique in a template.")
     label: Text = Field(description="The question as shown; also the field's accessible name.")
     hint: Text | None = None
-    kind: Literal["short", "date", "long", "checkboxes"] = Field(
-        "long", description="short: one line; date: one short line; long: a box for a paragraph or more; checkboxes: one box per option."
+    kind: Literal["short", "date", "number", "long", "checkboxes"] = Field(
+        "long",
+        description="short: one line; date: one short line; number: a narrow box for a number such as hours "
+        "(a number keypad on phones); long: a box for a paragraph or more; checkboxes: one box per option.",
     )
     part: Literal["record", "nmc"] = Field(
         "record",
@@ -472,7 +479,10 @@ class CpdQuestion(Strict):
     options: list[CpdOption] = Field(default_factory=list, description="The boxes of a checkboxes question.")
     autocomplete: Literal["name"] | None = Field(None, description="HTML autocomplete token, for the person's own name.")
     lines: Annotated[int, Field(ge=1, le=30)] | None = Field(
-        None, description="How many lines of answer a long question's box holds (PDF, Word and print); 10 if left out."
+        None,
+        description="How many lines of answer a long question's box holds (PDF, Word and print); 6 if left out. "
+        "Leave it out unless a question needs a longer or shorter answer than the others: boxes of one height "
+        "fill the printed pages evenly.",
     )
 
     @model_validator(mode="after")
@@ -485,7 +495,7 @@ class CpdQuestion(Strict):
 
     @property
     def answer_lines(self) -> int:
-        return self.lines or (10 if self.kind == "long" else 1)
+        return self.lines or (DEFAULT_ANSWER_LINES if self.kind == "long" else 1)
 
     @property
     def field_names(self) -> list[str]:

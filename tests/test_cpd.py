@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from reviewpress.context import OUTPUT_BY_KEY, docx_path, pdf_path
 from reviewpress.docx_export import cpd_document
-from reviewpress.model import CpdQuestion, Review, check_cpd_questions
+from reviewpress.model import DEFAULT_ANSWER_LINES, CpdQuestion, Review, check_cpd_questions
 from reviewpress.plugin import read_cpd_questions
 from reviewpress.schema_export import review_json_schema
 
@@ -40,6 +40,22 @@ APPENDIX_C = [
     "How will reading this report change your practice and have an impact on those you work with? "
     "Consider how you might evaluate this.",
 ]
+# The NMC's CPD log asks for each activity's date, method, topic, link to the Code, hours and
+# participatory hours. The record holds the date, the report (topic) and the Code's themes; these
+# are the rest, in our own words (issue 15).
+LOG_FIELDS = [("log-method", "Method of learning", "short"), ("log-hours", "Number of hours", "number"),
+              ("log-participatory-hours", "Participatory hours", "number")]
+A4_POINTS = (595, 842)
+# About 120 words, as a nurse might answer one question (issue 15: "filled" means every field
+# holds a realistic long answer).
+LONG_ANSWER = " ".join("""Reading this review made me look again at how our team records the voice of the child. I learned
+that health assessments for looked after children are often completed without the young person's own views,
+and that their plans are not always specific or measurable. I also learned how information shared late between
+GPs, school nurses and hospital staff can leave risks unseen. I will talk with my team about writing the child's
+own words into every assessment, check that each plan says who will do what and by when, and ask our
+safeguarding lead for training on making referrals clear. In three months I will review a sample of my records
+to see whether these changes have made a difference for the children and families I work with every
+week.""".split()[:120])
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +123,15 @@ def test_standard_template_has_appendix_c_and_the_nmc_form(standard_questions):
         assert words in labels
     themes = [q for q in nmc if q.kind == "checkboxes"]
     assert len(themes) == 1 and [o.label for o in themes[0].options] == CODE_THEMES
+    # The CPD log's columns come first in the NMC part, short and plain.
+    assert [(q.id, q.label, q.kind) for q in nmc[:len(LOG_FIELDS)]] == LOG_FIELDS
+    assert all(len(q.label.split()) <= 3 and len((q.hint or "").split()) <= 16 for q in nmc[:len(LOG_FIELDS)])
+
+
+def test_standard_answer_boxes_are_all_the_same_size(standard_questions):
+    """Boxes of one size fill the printed pages evenly (boxes of 14, 5 and 10 lines left a page with
+    one box on it): a question is given its own number of lines only for a reason, and none is."""
+    assert {q.answer_lines for q in standard_questions if q.kind == "long"} == {DEFAULT_ANSWER_LINES}
 
 
 def test_question_model_rejects_mistakes():
@@ -122,7 +147,7 @@ def test_question_model_rejects_mistakes():
 
 def test_json_schema_describes_the_new_question_fields():
     schema = review_json_schema()
-    for word in ('"checkboxes"', '"nmc"', '"CpdOption"', '"lines"'):
+    for word in ('"checkboxes"', '"number"', '"nmc"', '"CpdOption"', '"lines"'):
         assert word in schema
 
 
@@ -204,6 +229,25 @@ def _struct_elements(pdf: pikepdf.Pdf):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
+def test_pdf_answer_boxes_share_one_height_and_the_form_fits_three_a4_pages(built_site, reviews, standard_questions, slug):
+    """A fillable field does not grow with what is typed in it, so the filled form prints on as many
+    pages as the empty one: at most three A4 pages (it was five for Bedford, with a page holding one
+    box), its answer boxes of one height where their questions ask for the same number of lines."""
+    questions = questions_for(reviews[slug], standard_questions)
+    lines = {q.id: q.answer_lines for q in questions if q.kind == "long"}
+    with pikepdf.open(built_site / pdf_path(slug, CPD)) as pdf:
+        assert len(pdf.pages) <= 3, f"{slug}: the CPD form prints on {len(pdf.pages)} pages"
+        for page in pdf.pages:
+            assert tuple(round(float(v)) for v in list(page.mediabox)[2:]) == A4_POINTS
+        heights: dict[int, set[float]] = {}
+        for field in pdf.Root.AcroForm.Fields:
+            if str(field.T) in lines:
+                x0, y0, x1, y1 = (float(v) for v in field.Rect)
+                heights.setdefault(lines[str(field.T)], set()).add(round(abs(y1 - y0)))
+    assert all(len(found) == 1 for found in heights.values()), f"{slug}: answer boxes of {heights} pt"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
 def test_pdf_is_tagged_pdf_ua_with_every_widget_in_a_form_tag(built_site, slug):
     with pikepdf.open(built_site / pdf_path(slug, CPD)) as pdf:
         with pdf.open_metadata() as meta:
@@ -252,8 +296,9 @@ def test_word_document_has_every_question_and_the_review_title(built_site, revie
     assert plain_title(review) in joined and publication(review) in joined and NOTICE in joined
     assert plain_title(review) in document.core_properties.title
     assert document.core_properties.language == "en-GB"
-    # Space to answer: bordered answer paragraphs under each question.
-    assert sum(p.style.name == "Answer box" for p in paragraphs) >= 6 * len(questions_for(review, standard_questions))
+    # Space to answer: a bordered paragraph a line under each question that is not a set of checkboxes.
+    lines = sum(q.answer_lines for q in questions_for(review, standard_questions) if q.kind != "checkboxes")
+    assert sum(p.style.name == "Answer box" for p in paragraphs) == lines
     section = document.sections[0]
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
 
@@ -348,6 +393,9 @@ def test_web_form_labels_every_field_with_its_question(built_site, reviews, stan
             assert hint in page.ids, f"{field['name']}: aria-describedby={hint} points nowhere"
         if field.get("type") == "checkbox":
             assert field["fieldset"], "checkboxes must be grouped in a fieldset with a legend"
+    # Hours are typed on a phone's number keypad (with a decimal point: 1.5 hours).
+    numbers = {q.id for q in questions_for(review, standard_questions) if q.kind == "number"}
+    assert numbers and {f["name"] for f in page.fields if f.get("inputmode") == "decimal"} == numbers
     html = page_file.read_text(encoding="utf-8")
     assert "<legend" in html and NOTICE in html
     assert plain_title(review) in unescape(html) and publication(review) in html
@@ -437,10 +485,12 @@ def test_web_form_keeps_answers_on_this_device_only_and_can_clear_them(chromium,
     page.goto(url)
     assert page.is_visible("#cpd-saved") and page.is_visible("#cpd-clear")
     page.fill("#cpd-learned", "What I learned")
+    page.fill("#cpd-log-participatory-hours", "1.5")
     page.check("#cpd-nmc-code-themes-preserve-safety")
     page.press("#cpd-name", "Enter")  # must not submit anything anywhere
     page.reload()
     assert page.input_value("#cpd-learned") == "What I learned"
+    assert page.input_value("#cpd-log-participatory-hours") == "1.5"
     assert page.is_checked("#cpd-nmc-code-themes-preserve-safety")
     assert page.is_visible("#cpd-restored")
     # Another review's form does not see these answers.
@@ -468,3 +518,33 @@ def test_web_form_works_without_javascript(chromium, served_site):
     assert page.url.endswith("/reviews/bedford/cpd/")
     assert page.input_value("#cpd-learned") == "Typed without JavaScript"
     context.close()
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_filled_web_form_prints_every_answer_on_at_most_three_a4_pages(chromium, served_site, slug, tmp_path):
+    """The web form printed from the browser (its print style sheet is ours) with every field filled
+    with a long answer: the answer boxes grow to show all of it, and the form still fits three A4
+    pages (it took four, the optional part starting a page of its own after a page 65% empty)."""
+    page = chromium.new_page()
+    page.goto(served_site + f"reviews/{slug}/cpd/")
+    for field in page.query_selector_all("#cpd-form input, #cpd-form textarea"):
+        kind = field.get_attribute("type")
+        if kind == "checkbox":
+            field.check()
+        elif field.evaluate("element => element.tagName") == "TEXTAREA":
+            field.fill(LONG_ANSWER)
+        else:
+            field.fill("1.5" if field.get_attribute("inputmode") == "decimal" else "Reading and a team discussion")
+    page.evaluate("document.activeElement.blur()")
+    page.emulate_media(media="print")
+    printed = tmp_path / "printed.pdf"
+    page.pdf(path=str(printed), format="A4")
+    with pikepdf.open(printed) as pdf:
+        assert len(pdf.pages) <= 3, f"{slug}: the filled web form prints on {len(pdf.pages)} A4 pages"
+    # A box holds such an answer as it is; a longer one makes its box grow rather than be cut off.
+    page.fill("#cpd-form textarea", f"{LONG_ANSWER}\n\n{LONG_ANSWER}")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # as printing does (cpd-form.js listens)
+    clipped = page.evaluate("""() => [...document.querySelectorAll('#cpd-form textarea')]
+        .filter(area => area.scrollHeight > area.clientHeight + 1).map(area => area.name)""")
+    page.close()
+    assert not clipped, f"answers cut off on paper: {clipped}"
