@@ -35,7 +35,7 @@ pikepdf = _Pikepdf()
 
 PDF_OPTIONS = dict(pdf_variant="pdf/ua-1", custom_metadata=True)
 # Bump when what render_pdf_bytes does to WeasyPrint's output changes, so cached PDFs are remade.
-POSTPROCESS_VERSION = "7"
+POSTPROCESS_VERSION = "8"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ title's "Recommendations:" line) holds a second heading; and form labels are
 NonStruct (no upstream issue found for these four; #2482 collects PDF/UA work).
 
 WeasyPrint has no option for any of this; CSS could avoid only the last two
-(no block in the title, no flex for a paragraph number), by changing the layout,
+(no block in the title, no flex for a paragraph number), by changing the layout;
+a paragraph's number is still a link to its own paragraph (on the web, a link to copy),
 and nothing in CSS makes a leader an artifact or stops the nesting. So it is put
 right after rendering, with pikepdf, from what WeasyPrint's tagger is seen to do
 (observe_tags: which HTML element, pseudo-element or leader each structure
@@ -30,7 +31,8 @@ element was made for; nothing WeasyPrint writes is changed by watching):
    dots become /Artifact /Layout content;
 3. every link annotation is described in words taken from its target
    ("Recommendation 2.1", "Paragraph 1.17", "Section: Early help") or its text;
-4. a Link left without an annotation is a paragraph's own number: it becomes Lbl;
+4. a paragraph's own number (a link to the paragraph that holds it, or a Link
+   left without an annotation) becomes Lbl, without an annotation;
 5. a section that has no heading is a Div (its aria-label, if any, as /T);
 6. form labels and legends are Lbl, hints P, beside their Form element;
 7. the parent tree is rebuilt, and content no element holds any more is marked
@@ -343,6 +345,10 @@ class _Shaper:
                 if small is not big and big.Obj.objgen not in drop and _inside(small, big):
                     drop.add(small.Obj.objgen)
                     break
+        if info is not None and info.self_link:
+            # A paragraph's own number: on the web a link to copy, in a PDF a jump to where the
+            # reader already is. It is read as the paragraph's label, and is not a tab stop.
+            drop |= {k.Obj.objgen for k in objrs}
         self.dropped_annotations |= drop
         out = [k for k in out if not (_is_objr(k) and k.Obj.objgen in drop)]
         _set_kids(link, out)

@@ -608,13 +608,37 @@ def section_heading_problems(pdf: pikepdf.Pdf) -> list[str]:
     return problems
 
 
+def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, object]:
+    found: dict[str, object] = {}
+    tree = pdf.Root.get("/Names", {}).get("/Dests")
+    stack = [tree] if tree is not None else []
+    while stack:
+        node = stack.pop()
+        items = node.get("/Names", [])
+        found.update({str(items[i]): items[i + 1] for i in range(0, len(items), 2)})
+        stack.extend(node.get("/Kids", []))
+    return found
+
+
 def link_annotation_problems(pdf: pikepdf.Pdf) -> list[str]:
-    """Every Link element holds a link annotation (OBJR); a paragraph number that is not a link is Lbl text."""
+    """Every Link element holds a link annotation (OBJR), and no link jumps to where it stands:
+    a paragraph's own number (a link on the web, a flex item or a float in print) is Lbl text."""
     problems = []
     for element in struct_elements(pdf):
         if element.get("/S") == N.Link and not any(
                 isinstance(k, pikepdf.Dictionary) and k.get("/Type") == N.OBJR for k in _kids(element)):
             problems.append("a Link element has no link annotation (nothing to activate)")
+    destinations = _named_destinations(pdf)
+    for number, page in enumerate(pdf.pages, 1):
+        for annotation in page.obj.get("/Annots", []):
+            dest = annotation.get("/Dest")
+            dest = destinations.get(str(dest)) if isinstance(dest, pikepdf.String) else dest
+            if annotation.get("/Subtype") != N.Link or not isinstance(dest, pikepdf.Array) or len(dest) < 4 \
+                    or not isinstance(dest[0], pikepdf.Dictionary) or dest[0].objgen != page.objgen:
+                continue
+            low, high = sorted((float(annotation.Rect[1]), float(annotation.Rect[3])))
+            if low - 2 <= float(dest[3]) <= high + 2:
+                problems.append(f"page {number}: a link jumps to where it stands (a paragraph's own number left a link)")
     return problems
 
 
