@@ -91,7 +91,7 @@ LAYOUT_IDS = {"main-content"}  # main.html: the skip link's target
 PAGE_IDS = {  # outputs/*.html and the partials they include: on the page whatever the review holds
     "report": {"title", "contents-title", "cpd-promo-title"},
     "recommendations": {"title", "cpd-promo-title"},
-    "young-people": {"title", "words-we-use", "helplines"},
+    "young-people": {"title", "words-we-use", "helplines", "for-adults"},
     "cpd": {"title", "cpd-saved", "cpd-restored", "cpd-form", "cpd-part-nmc", "cpd-part-record",
             "cpd-actions", "cpd-print", "cpd-clear", "cpd-status"},
 }
@@ -515,20 +515,24 @@ class ReviewContextBuilder:
     def young_people(self) -> SimpleNamespace:
         yp = self.review.young_people
         r = self.render
-        self.used_ids.update({"title", "words-we-use", "helplines"})  # fixed ids in outputs/young-people.html
+        self.used_ids.update(PAGE_IDS["young-people"])
         sections = []
+        number = 0
         for section in yp.sections:
             points = []
             for point in section.points:
-                evidence = [
-                    SimpleNamespace(label=f"paragraph {n}", href=self.links.to("report", anchor_id("para", n))) for n in point.findings
-                ] + [
-                    SimpleNamespace(label=f"recommendation {n}", href=self.links.to("report", anchor_id("rec", n)))
-                    for n in point.recommendations
-                ] + [
-                    SimpleNamespace(label=f"“{t}”", href=self.links.to("report", self._section_anchor(t))) for t in point.sections
-                ]
-                points.append(SimpleNamespace(html=r.inline(point.text), evidence=evidence))
+                number += 1
+                # One "Read more" a point, so that a young reader meets one short link, not a row of
+                # paragraph numbers: the first finding it names, or else its first section or
+                # recommendation (a point names its main source first).
+                if point.findings:
+                    anchor = anchor_id("para", point.findings[0])
+                elif point.sections:
+                    anchor = self._section_anchor(point.sections[0])
+                else:
+                    anchor = anchor_id("rec", point.recommendations[0])
+                points.append(SimpleNamespace(html=r.inline(point.text), number=number,
+                                              read_more_href=self.links.to("report", anchor)))
             sections.append(SimpleNamespace(heading=section.heading, id=self._unique_id(slugify(section.heading)), points=points))
         return SimpleNamespace(
             written_for=yp.written_for,

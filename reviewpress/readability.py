@@ -371,14 +371,17 @@ ALLOW_LIST_NAME = "young-people-words.yaml"
 # own text is here.
 PAGE_TEXT = (
     "what we found",
-    "This is a short summary written for",
-    "It is not the full report. You can read the full report.",
-    "Read more in the full report: paragraph, recommendation",
+    "We wrote this short summary for you. It is not the full report.",
+    "Need help now? Call Childline free on 0800 1111. See all the free helplines.",
+    "Read more about point 1 in the full report",
     "Words we use",
     "Free helplines",
     "If you are worried about anything, you can talk to an adult you trust. You can also call these free helplines:",
     "Childline: call 0800 1111. It is free and you do not have to give your name.",
     "Help at Hand, for children in care and care leavers: call 0800 528 0731.",
+    "For adults",
+    "We wrote this page for",
+    "It is new writing, not the words of the report. You can read the full report.",
 )
 
 # A word as the vocabulary check reads it: letters, joined by an apostrophe or "&" ("don't", "A&E");
