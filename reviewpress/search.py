@@ -12,9 +12,10 @@ holds the same recommendations) nor the CPD template (the same questions for
 every review). A record is a run of whole sections (h2/h3 with an id) of about
 RECORD_CHARS characters, so a result leads to the place in a long report (the
 section that matched, through Pagefind's sub-results) and its fragment is a few
-KB, not a whole report. Measured at 500 reviews: whole pages made one search
-download 314 KB (5 fragments of 35 KB); one record per section made the record
-list alone 140 KB.
+KB, not a whole report. Each record names, beside its section's title, the
+review and the page it is from (results from different reviews share section
+titles). Measured at 500 reviews: whole pages made one search download 314 KB
+(5 fragments of 35 KB); one record per section made the record list alone 140 KB.
 
 The catalogue is indexed in shards that the browser merges (pagefind/shards.json):
 the first holds the pages that are not a review's (the home page, content/pages/),
@@ -66,7 +67,7 @@ KEPT = ("pagefind.js", "pagefind-entry.json", "index", "fragment", "filter")
 KEPT_SUFFIXES = (".pf_meta", ".pagefind")
 SHARD_KEPT = ("pagefind-entry.json", "index", "fragment", "filter")  # merged shards share the first one's code
 SHARD_KEPT_SUFFIXES = (".pf_meta",)
-_SPLIT_VERSION = 3  # bump when what is indexed, or how, changes
+_SPLIT_VERSION = 4  # bump when what is indexed, or how, changes
 
 _REVIEW_PAGE = re.compile(r"reviews/([^/]+)/(young-people/)?\Z")
 
@@ -90,6 +91,16 @@ _NAV = re.compile(r"<nav\b.*?</nav>", re.S)  # output links and contents lists: 
 _HEADING = re.compile(r'<h([23])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+# Pagefind joins the text of adjacent elements as written: "<dt>Children in care</dt><dd>Children who…"
+# would be indexed, and shown in excerpts, as "Children in careChildren who". A record breaks the line
+# after each block's end (the page itself is not changed).
+_BLOCK_END = re.compile(r"(</(?:address|blockquote|dd|div|dt|figcaption|h[1-6]|li|p|td|th)>)(?=<)")
+# A review's pages name the review and the output shown in their "This review" list: the current
+# page's link reads "Full report", with " for Bedford Borough" for screen readers
+# (templates/partials/page-intro.html). Search results are titled with both, since sections of
+# different reviews share titles ("2. Children in need").
+_CURRENT_OUTPUT = re.compile(
+    r'<a\b[^>]*\baria-current="page"[^>]*>([^<]+)<span class="visually-hidden"> for ([^<]+)</span></a>')
 
 
 def _text(fragment: str) -> str:
@@ -135,15 +146,20 @@ def write_records(site_dir: Path | None, pages: "PageDigest", urls: list[str], t
             page_html = path.read_text(encoding="utf-8")
         h1 = _H1.search(page_html)
         page_title = _text(h1.group(1)) if h1 else url
+        current = _CURRENT_OUTPUT.search(page_html) if _review_of(url) else None
+        output, review = (_text(current.group(1)), _text(current.group(2))) if current else ("", "")
         for record_url, title, section in page_records(url, page_html):
             count += 1
-            meta = (f'<span data-pagefind-meta="title[data-title], page[data-page], url[data-url]" '
+            meta = (f'<span data-pagefind-meta="title[data-title], page[data-page], url[data-url], '
+                    f'review[data-review], output[data-output]" '
                     f'data-title="{htmllib.escape(title)}" data-page="{htmllib.escape(page_title)}" '
-                    f'data-url="{htmllib.escape(record_url or "./")}"></span>')
+                    f'data-url="{htmllib.escape(record_url or "./")}" data-review="{htmllib.escape(review)}" '
+                    f'data-output="{htmllib.escape(output)}"></span>')
+            body = _BLOCK_END.sub("\\1\n", section)
             record = target / f"{count:06d}.html"
             record.write_text(
                 f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>{htmllib.escape(title)}</title></head>'
-                f"<body><main>{meta}{section}</main></body></html>",
+                f"<body><main>{meta}{body}</main></body></html>",
                 encoding="utf-8",
             )
     return count
