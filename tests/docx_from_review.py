@@ -2,7 +2,7 @@
 
 Title and subtitle, the cover's two-column table of `Label:` and value, the standard headings,
 numbered paragraphs written with their numbers ("1.1 ..."), case-example boxes as one-cell
-tables, bullets as Word list paragraphs, "What people told us" as an introducing line and its
+tables, a table under its caption, bullets as Word list paragraphs, "What people told us" as an introducing line and its
 quotes, recommendation groups and items, next steps. Bold and italic (`**`, `*`) become runs.
 """
 
@@ -73,6 +73,8 @@ def _blocks(document, container, blocks: list[dict]) -> None:
                     text += f" {quote['speaker']}." if not quote["text"].startswith(("“", '"')) else f" – {quote['speaker']}"
                 _para(container, text)
         elif kind == "table":
+            if value.get("title"):
+                _para(container, value["title"])  # the caption, on the line above the table
             rows = [value["column_headings"], *([row["label"], *row["cells"]] for row in value["rows"])]
             table = document.add_table(rows=len(rows), cols=len(rows[0]))
             for r, row in enumerate(rows):

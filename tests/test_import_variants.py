@@ -26,11 +26,9 @@ REVIEWS = ROOT / "content" / "reviews"
 LOCAL_SEEDS = ["bedford", "bury", "staffordshire", "banes"]
 # Text saved from Word holds one paragraph per line; only that can be wrapped by Word's export.
 WORD_SEEDS = {"bedford", "bury"}
+# Issue 14's bar, for every seed as extracted and after every text difference.
 ELEMENT_SHARE = 0.98
 WORD_RECALL = 0.995
-# Staffordshire's committed review holds a flattened table and an unbulleted list that a person
-# set right; the importer alone gets 319 of its 330 elements (96.7%). A variant may not lose more.
-TOLERANCE = 0.005
 
 
 def _committed(slug: str) -> dict:
@@ -46,19 +44,13 @@ def _draft(text: str, slug: str) -> dict:
     return yaml.safe_load(draft_yaml(text, slug, Notes(), known_organisations(REVIEWS)))
 
 
-@lru_cache(maxsize=None)
-def _baseline(slug: str) -> float:
-    return fidelity.compare_structure(_committed(slug), _draft(_source(slug), slug)).share
-
-
 def _check(slug: str, variant: str | None, text: str) -> None:
     committed = _committed(slug) if variant is None else expected(variant, _committed(slug))
     draft = _draft(text, slug)
     match = fidelity.compare_structure(committed, draft)
     words = fidelity.compare(fidelity.source_words(_source(slug)), fidelity.data_words(draft))
     print(match.summary(f"{slug} ({variant or 'as extracted'})"), f"; word recall {words.recall:.2%}")
-    floor = min(ELEMENT_SHARE, _baseline(slug)) - (TOLERANCE if variant else 0)
-    assert match.share >= floor, "\n  ".join(
+    assert match.share >= ELEMENT_SHARE, "\n  ".join(
         [match.summary(slug), "missing or different:", *(f"{kind}: {text[:160]}" for kind, text in match.missing[:15])]
     )
     assert words.recall >= WORD_RECALL, words.summary(slug)

@@ -17,7 +17,8 @@ from reviewpress.model import Review
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
-LOCAL_REVIEWS = ["bedford", "bury", "staffordshire"]
+LOCAL_REVIEWS = ["bedford", "bury", "staffordshire", "banes"]
+WORD_RECALL = 0.995  # issue 14's bar
 
 
 # --- whole sources -------------------------------------------------------------------------------
@@ -37,7 +38,7 @@ def test_draft_keeps_nearly_every_source_word_in_order(slug, drafts):
     source = fidelity.source_words((SEEDS / f"{slug}.txt").read_text(encoding="utf-8"))
     result = fidelity.compare(source, fidelity.data_words(data))
     print(result.summary(f"{slug} (importer only)"))
-    assert result.recall >= 0.98, "\n  ".join([result.summary(slug), *result.missing])
+    assert result.recall >= WORD_RECALL, "\n  ".join([result.summary(slug), *result.missing])
 
 
 @pytest.mark.parametrize("slug", LOCAL_REVIEWS)
@@ -382,3 +383,107 @@ def test_a_windows_1252_text_file_is_read_and_noted(tmp_path, capsys):
     assert run_import(source, None, tmp_path / "out") == 0
     assert "read as Windows-1252" in capsys.readouterr().out
     assert "Carer’s told us:" in (tmp_path / "out" / "bedford.yaml").read_text(encoding="utf-8")
+
+
+# --- structure as PDF extraction flattens it ---------------------------------------------------------
+
+from reviewpress.importing.blocks import plain_blocks, table_from  # noqa: E402
+from reviewpress.importing.quotes import quote_groups  # noqa: E402
+
+
+def _blocks(*lines: str) -> list[dict]:
+    return plain_blocks(read_source("\n".join(lines), layout="hard-wrapped").paragraphs, Notes())
+
+
+def test_a_list_whose_bullets_the_extraction_dropped_is_a_list_again():
+    """The intro stops short at ';', each item starts a line (one wrapped inside a name), and
+    the sentence after the last item is a paragraph of its own."""
+    blocks = _blocks(
+        "Acute hospital services are provided by; ",
+        "County Hospital, Stafford, University Hospitals of North Midlands NHS Trust (UHNM) ",
+        "Burton Hospitals NHS Foundation Trust (BHFT) at Queens Hospital, Burton On ",
+        "Trent  ",
+        "Walsall Healthcare NHS Trust – not included in this CLAS review ",
+        "Community hospitals Samuel Johnson Hospital and Sir Robert Peel were also not ",
+        "included in this CLAS review. ",
+        " ",
+    )
+    assert blocks == [
+        {"p": "Acute hospital services are provided by;"},
+        {"bullets": ["County Hospital, Stafford, University Hospitals of North Midlands NHS Trust (UHNM)",
+                     "Burton Hospitals NHS Foundation Trust (BHFT) at Queens Hospital, Burton On Trent",
+                     "Walsall Healthcare NHS Trust – not included in this CLAS review"]},
+        {"p": "Community hospitals Samuel Johnson Hospital and Sir Robert Peel were also not included in this CLAS review."},
+    ]  # fmt: skip
+
+
+def test_a_semicolon_at_the_end_of_a_full_line_of_prose_is_no_list():
+    text = ("All CCGs are represented on the Staffordshire Safeguarding Children Board (LSCB); ",
+            "The Chief Nurse/ Director of Quality and Safety and Designated Nurse for ",
+            "Safeguarding represent the 4 South CCGs and The Director of Nursing and the ",
+            "Designated Nurse in the North represent Stoke and North Staffordshire CCGs. ", " ")  # fmt: skip
+    assert [next(iter(block)) for block in _blocks(*text)] == ["p"]
+
+
+def test_a_flattened_table_without_a_caption_is_named_by_its_measure_and_rows():
+    paragraph = read_source("Clinical Commissioning Group  Residents (#)  Residents (%)  \nNHS North CCG  202,735  23.5%  ",
+                            layout="hard-wrapped").paragraphs[0]  # fmt: skip
+    assert table_from(paragraph)["title"] == "Residents by Clinical Commissioning Group"
+    paragraph = read_source("Service  Visited  Commissioner  \nMIU  Yes  CCG  ", layout="hard-wrapped").paragraphs[0]
+    assert table_from(paragraph)["title"] == "Service"
+
+
+def test_a_flattened_tables_rows_go_on_over_blank_lines_without_trailing_spaces():
+    blocks = _blocks("Clinical Commissioning Group  Residents (#)  Residents (%)", "NHS South East Staffs and",
+                     "Seisdon Peninsula CCG", "", "202,908  23.5%", "", "NHS North Staffordshire CCG  202,735  23.5%",
+                     "", "All CCGs are represented on the Board.")  # fmt: skip
+    assert [next(iter(block)) for block in blocks] == ["table", "p"]
+    assert blocks[0]["table"]["rows"][0] == {"label": "NHS South East Staffs and Seisdon Peninsula CCG", "cells": ["202,908", "23.5%"]}
+
+
+def test_a_box_tag_in_capitals_opens_an_unlabelled_box():
+    blocks = _journey("1.1 A finding.", "", "CASE EXAMPLE", "", "Child A was seen at home.", "", "1.2 The next finding.")
+    assert blocks[1] == {"case_example": {"blocks": [{"p": "Child A was seen at home."}]}}
+    assert _journey("1.1 A finding.", "", "CASE EXAMPLE 2:", "", "Child B.", "", "1.2 Next.")[1]["case_example"]["label"] == "CASE EXAMPLE 2"
+
+
+def test_a_box_label_alone_on_its_line_ends_there_even_before_lower_case():
+    """"Case example 5" set above its box, whose text starts in lower case as printed."""
+    text = "\n".join(["Case example 5", "", "child aged 7 years attended RUH emergency department following a fall at",
+                      "home.", "", "1.2 Next."])  # fmt: skip
+    paragraphs = [p.text for p in read_source(text, layout="hard-wrapped").paragraphs]
+    assert paragraphs[:2] == ["Case example 5", "child aged 7 years attended RUH emergency department following a fall at home."]
+
+
+def test_a_standard_heading_after_a_one_line_numbered_paragraph_is_a_heading():
+    """Without whitespace-only lines, a gap after a paragraph number's first line is its hanging indent, but a
+    standard heading there starts the next part."""
+    text = "\n".join(["5.3 That level 3 safeguarding training is compliant with inter collegiate guidance.", "", "Next steps",
+                      "", "An action plan addressing the recommendations above is required."])  # fmt: skip
+    assert [p.text for p in read_source(text, layout="hard-wrapped").paragraphs] == [
+        "5.3 That level 3 safeguarding training is compliant with inter collegiate guidance.", "Next steps",
+        "An action plan addressing the recommendations above is required."]  # fmt: skip
+
+
+def test_a_speaker_on_the_line_under_an_unmarked_quote_is_its_speaker():
+    paragraphs = read_source("\n".join(["The school nurse is amazing. She listened to her.", "", "Parent", "",
+                                        "They listened. I could speak to her any time I needed, so helpful.", "",
+                                        "Care leaver telling us about their experience of using the health service"]),
+                             layout="hard-wrapped").paragraphs  # fmt: skip
+    assert quote_groups(paragraphs, Notes()) == [{"quotes": {"quotes": [
+        {"text": "The school nurse is amazing. She listened to her.", "speaker": "Parent"},
+        {"text": "They listened. I could speak to her any time I needed, so helpful.",
+         "speaker": "Care leaver telling us about their experience of using the health service"}]}}]  # fmt: skip
+
+
+def test_a_slash_ending_a_line_is_kept_without_a_space():
+    assert join_wrapped(["as their mental health needs/", "risks change"]) == "as their mental health needs/risks change"
+
+
+def test_a_paragraph_number_left_alone_at_a_page_foot_numbers_the_text_after_it():
+    """A number set beside its text stays at the foot of a page when the text moves on to the next."""
+    text = "\n".join(["4. East Staffordshire CCG and Burton Hospital NHS Foundation Trust should:", "", "4.1", "", "",
+                      "Ensure effective managerial oversight and governance arrangements are in place.", "", "4.2 Next."])  # fmt: skip
+    assert [p.text for p in read_source(text, layout="hard-wrapped").paragraphs] == [
+        "4. East Staffordshire CCG and Burton Hospital NHS Foundation Trust should:",
+        "4.1 Ensure effective managerial oversight and governance arrangements are in place.", "4.2 Next."]  # fmt: skip

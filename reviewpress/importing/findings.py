@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .blocks import plain_blocks
 from .crossrefs import is_bracket_only, split_note
 from .notes import Notes
-from .paragraphs import BOX_LABEL, Paragraph
+from .paragraphs import BOX_LABEL, Paragraph, names_only_the_kind
 
 _NUMBER = re.compile(r"^(?P<number>\d+(?:\.\d+)*)\.?\s+(?P<rest>\S.*)$")
 _HEADING_MAX_WORDS = 8
@@ -86,6 +86,21 @@ def _place(part: Part, paragraph: Paragraph, notes: Notes) -> None:
         notes.place(paragraph, "finding", f"finding {number}")
         return
     label = BOX_LABEL.match(text)
+    if label and is_layout_tag(label):
+        # Alone on its line in capitals, with no number and no colon, "CASE EXAMPLE" is a layout's
+        # tag on every box (capitals by CSS; the PDF reader writes a tag set in small print, as our
+        # own PDFs print one on a box the report left unlabelled, so too), not the box's own label.
+        _close_case(part, notes)
+        _close_finding(part)
+        part.open_case = {"paragraphs": []}
+        part.section["blocks"].append({"case_example": part.open_case})
+        notes.place(paragraph, "case example", "case example box (unlabelled; its printed tag left out)")
+        notes.check(paragraph.line, f"an unlabelled case-example box starts here: {label['label']!r}, alone on its line "
+                    "in capitals (or in a PDF's small print), was read as the layout's tag for a box and left out",
+                    f"Is line {paragraph.line} the start of a case-example box without a label of its own? "
+                    f"{label['label']!r} stands alone on its line in capitals (or in a PDF's small print), so it was "
+                    "read as the layout's tag (the site prints \"Case example\" on every unlabelled box) and left out.")
+        return
     if label:
         _close_case(part, notes)
         _close_finding(part)
@@ -124,6 +139,11 @@ def _place(part: Part, paragraph: Paragraph, notes: Notes) -> None:
         notes.place(paragraph, "case example", "case example box (unlabelled)")
         return
     part.section["blocks"].extend(plain_blocks([paragraph], notes))
+
+
+def is_layout_tag(label: re.Match) -> bool:
+    """A box label that only names the kind of box, alone on its line and in capitals."""
+    return names_only_the_kind(label) and label["label"].isupper()
 
 
 def _finding_number(paragraph: Paragraph, section_number: str) -> str | None:

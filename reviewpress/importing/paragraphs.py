@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .furniture import find_furniture
+from .headings import heading_key
 from .normalise import normalise
 from .repair import join_wrapped, tidy
 
@@ -21,6 +22,7 @@ from .repair import join_wrapped, tidy
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:(?P<marker>[-]|o(?= ))\s+|(?P<glyph>[•◦])\s*)(?P<rest>\S.*)$")
 _SUB_MARKERS = {"o", "◦"}
 NUMBERED = re.compile(r"^\d+(\.\d+)*\.?\s+\S")
+_BARE_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s*$")
 # "Case Example: ...", "Good Practice Example in Primary Care: ..."
 LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z]*(?: [A-Za-z]+){0,5}):\s+\S")
 # The label of a case-example box, in any capitalisation, singular or plural, numbered or not:
@@ -33,6 +35,12 @@ BOX_LABEL = re.compile(
     r"(?:\s+(?:\d+|[A-Z])(?:\s*(?:,|and|&)\s*(?:\d+|[A-Z]))*)?)\s*(?::(?:\s+(?P<rest>\S.*))?|(?P<alone>))$",
     re.IGNORECASE,
 )
+# PDF extraction and the Word reader keep a table's cells apart with two or more spaces.
+CELL_GAP = re.compile(r"\s{2,}")
+_MAX_CELL = 60
+# A label that names only the kind of box, with no number, letter or place: "Case example".
+_KIND_ONLY = re.compile(r"^(?:(?:good|effective|positive|notable)\s+)?(?:practice|case)\s+(?:examples?|stud(?:y|ies))$",
+                        re.IGNORECASE)
 _ENDS_SENTENCE = re.compile(r"[.:;!?)”\"’]\**$")
 # Word lines are whole paragraphs, often hundreds of characters long; PDF
 # lines are wrapped near 90.
@@ -111,7 +119,29 @@ def _make(lines: list[tuple[int, str]], indent_is_level: bool) -> Paragraph:
 
 
 def _paragraph_per_line(lines: list[str]) -> list[Paragraph]:
-    return [_make([(index + 1, line)], indent_is_level=True) for index, line in enumerate(lines) if line.strip()]
+    groups: list[list[tuple[int, str]]] = []
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        # The rows of a table (a Word table saved as text) follow its heading row line by line:
+        # one block, for the table reader.
+        if groups and groups[-1][-1][0] == index and len(table_cells(line)) >= 3 and \
+                len(table_cells(line)) == len(table_cells(groups[-1][0][1])):
+            groups[-1].append((index + 1, line))
+        else:
+            groups.append([(index + 1, line)])
+    return [_make(group, indent_is_level=True) for group in groups]
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of a line as a flattened table prints them, kept apart by runs of spaces; a line
+    of prose (a cell ending with a full stop, or too long for a cell) has none."""
+    if "\t" in line or not line.strip():
+        return []
+    cells = CELL_GAP.split(line.strip())
+    if len(cells) < 2 or any(len(cell) > _MAX_CELL or cell.endswith(".") for cell in cells):
+        return []
+    return cells
 
 
 def _hard_wrapped_paragraphs(lines: list[str]) -> list[Paragraph]:
@@ -129,9 +159,14 @@ def _hard_wrapped_paragraphs(lines: list[str]) -> list[Paragraph]:
         # A numbered paragraph's first line, set beside its number (a heading such as
         # "5. Management" is short, and stands alone).
         hanging = len(current) == 1 and bool(NUMBERED.match(current[0][1].strip())) and len(current[0][1].split()) > 8
-        if "\t" in line.strip() or (current and "\t" in current[-1][1].strip()) or (
+        # A flattened table's rows go on over the blank lines its cell padding leaves.
+        in_table = bool(current) and len(table_cells(current[0][1])) >= 3 and len(table_cells(line)) >= 2
+        # A paragraph number alone on its line (its text went on to the next page) numbers what follows.
+        numbers_next = len(current) == 1 and bool(_BARE_NUMBER.match(current[0][1]))
+        breaks = "\t" in line.strip() or (current and "\t" in current[-1][1].strip()) or _is_lone_label(current) or (
             current and _starts_paragraph(current[-1][1], line, blank_run, distinguishes, hanging, width)
-        ):
+        )
+        if breaks and not in_table and not numbers_next:
             if current:
                 paragraphs.append(_make(current, indent_is_level=bool(width)))
             current = []
@@ -140,6 +175,20 @@ def _hard_wrapped_paragraphs(lines: list[str]) -> list[Paragraph]:
     if current:
         paragraphs.append(_make(current, indent_is_level=bool(width)))
     return paragraphs
+
+
+def names_only_the_kind(label: re.Match) -> bool:
+    """Is a `BOX_LABEL` match only the kind of box, alone on its line ("Case example", "CASE EXAMPLE")?"""
+    return label["alone"] is not None and bool(_KIND_ONLY.match(label["label"]))
+
+
+def _is_lone_label(current: list[tuple[int, str]]) -> bool:
+    """A box label alone on its line ("Case example 5", as a PDF sets it above the box) ends there:
+    the box's text starts a paragraph below it, even where it starts in lower case as printed."""
+    if len(current) != 1:
+        return False
+    label = BOX_LABEL.match(current[0][1].strip())
+    return bool(label) and not label["rest"] and label["label"][0].isupper()
 
 
 def _wrap_width(lines: list[str]) -> int:
@@ -180,10 +229,11 @@ def _starts_paragraph(
         # (text wrapped by a tool, e.g. Word's "insert line breaks", with no blank lines).
         first_word = stripped.split()[0]
         return bool(width) and ended and len(previous) + 1 + len(first_word) < width - 2
-    structure = bool(NUMBERED.match(stripped))
+    structure = bool(NUMBERED.match(stripped) or _BARE_NUMBER.match(stripped)) or heading_key(stripped) is not None
     if not distinguishes and hanging and not structure:
         # Without whitespace-only lines a paragraph number's hanging indent looks like any
-        # gap: what follows the number's first line belongs to it, unless it is numbered.
+        # gap: what follows the number's first line belongs to it, unless it is numbered or
+        # one of the report's standard headings ("Next steps" after a one-line recommendation).
         return False
     if _hard_break(blank_run) or not distinguishes:
         # Text carried over a page end continues in lower case.

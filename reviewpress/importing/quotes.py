@@ -16,6 +16,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _PRONOUNS = {"they", "we", "he", "she", "these", "those"}
 _WHO = re.compile(r"\b(?:met|heard from|spoke (?:to|with)|asked)\s+(?:some|a number of|several|a few)?\s*(?P<who>.+?)(?:\s+(?:on|in|at|from|who)\b.*)?$")
 _MAX_SPEAKER_WORDS = 16
+_SENTENCE_AT_END = re.compile(r"[.!?][”’\"')*]*$")
 
 
 def quote_groups(paragraphs: list[Paragraph], notes: Notes) -> list[dict]:
@@ -23,7 +24,10 @@ def quote_groups(paragraphs: list[Paragraph], notes: Notes) -> list[dict]:
     marked = any(_has_quote_mark(paragraph.text) for paragraph in paragraphs)
     blocks: list[dict] = []
     group: dict | None = None
-    for paragraph in paragraphs:
+    speaker_lines: set[int] = set()
+    for index, paragraph in enumerate(paragraphs):
+        if index in speaker_lines:
+            continue
         text = paragraph.text
         if _INTRO_END.search(text) and not text.startswith(tuple(_OPENING)):
             group = {"speaker": speaker_from_intro(text), "intro": text, "quotes": []}
@@ -35,6 +39,16 @@ def quote_groups(paragraphs: list[Paragraph], notes: Notes) -> list[dict]:
         if group is None:
             group = {"quotes": []}
             blocks.append({"quotes": group})
+        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+        if not marked and following is not None and is_speaker_line(following) and _SENTENCE_AT_END.search(text):
+            # The speaker set on a line of its own under the quote (as a PDF prints it).
+            group["quotes"].append({"text": text, "speaker": following.text})
+            speaker_lines.add(index + 1)
+            notes.check(following.line, f"speaker {following.text!r} read from the line under the quote",
+                        f"Is line {following.line}, {following.text!r}, the speaker of the quote above it?")
+            notes.place(paragraph, "quote", "quote")
+            notes.place(following, "quote", "quote speaker")
+            continue
         quote = split_quote(text) if marked else split_speaker_sentence(text)
         if quote is None:
             notes.check(paragraph.line, "no quotation marks: kept whole as a quote")
@@ -83,6 +97,13 @@ def split_quote(text: str) -> dict | None:
     elif after:
         quote["after"] = after
     return quote
+
+
+def is_speaker_line(paragraph: Paragraph) -> bool:
+    """A short line that is no sentence and introduces nothing: who said the quote above it."""
+    text = paragraph.text
+    return (len(paragraph.raw) <= 2 and not paragraph.bullet and 0 < len(text.split()) <= _MAX_SPEAKER_WORDS
+            and not _SENTENCE_AT_END.search(text) and not _INTRO_END.search(text) and not _has_quote_mark(text))
 
 
 def split_speaker_sentence(text: str) -> dict:

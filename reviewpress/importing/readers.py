@@ -21,7 +21,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from .headings import heading_key
 from .notes import Notes
+from .paragraphs import BOX_LABEL, NUMBERED, names_only_the_kind
 
 READABLE = (".txt", ".docx", ".pdf")
 _DOT_LEADER = re.compile(r"\.{5,}|(?:\. ){5,}")
@@ -32,6 +34,11 @@ _WHOLE_BOLD = re.compile(r"^\*\*(.+)\*\*$")
 _MARKERS = "•●▪■◦○–—-o"
 _BOLD_NUMBER = re.compile(r"^\*\*(\d+(?:\.\d+)*\.?)\*\*\s+")
 _BASED_ON = re.compile(r"^Based on paragraphs? [\d., and]+$")
+# Pieces of one row further apart than this many line heights are in different table columns
+# (a word space is about a quarter of a line height; our tables' columns are over one apart).
+_COLUMN_GAP = 0.8
+# Small print: at least this many points smaller than the body text.
+_SMALLER = 0.4
 
 
 class UnreadableDocument(ValueError):
@@ -179,7 +186,9 @@ def pdf_text(path: Path) -> str:
             def walk(container) -> None:
                 for item in container:
                     if isinstance(item, LTTextLine):
-                        found.append((item.y1, item.y0, item.x0, _styled(item, LTChar).rstrip("\n"), item.height))
+                        sizes = [char.size for char in item if isinstance(char, LTChar)]
+                        found.append((item.y1, item.y0, item.x0, item.x1, _styled(item, LTChar).rstrip("\n"), item.height,
+                                      max(sizes, default=0.0)))
                     elif not isinstance(item, (LTChar, LTAnno)) and hasattr(item, "__iter__"):
                         walk(item)
 
@@ -225,39 +234,74 @@ def _unbolded(text: str) -> str:
 
 
 def _rows(found: list[tuple]) -> list[dict]:
-    """Text lines on the same baseline (a number in its own column, its paragraph) joined, top to bottom."""
+    """Text lines on the same baseline (a number in its own column, its paragraph) joined, top to bottom.
+
+    A row of three or more pieces set apart by wide gaps is a table row: its cells are kept apart
+    by two spaces, as the text rules read a flattened table (`blocks.table_from`)."""
     rows: list[dict] = []
-    for y1, y0, x0, text, height in sorted(found, key=lambda line: (-line[0], line[2])):
+    for y1, y0, x0, x1, text, height, size in sorted(found, key=lambda line: (-line[0], line[2])):
         if rows and abs(rows[-1]["y1"] - y1) < max(height, rows[-1]["height"]) * 0.5:
-            rows[-1]["parts"].append((x0, text))
+            rows[-1]["parts"].append((x0, x1, text))
             rows[-1]["y0"] = min(rows[-1]["y0"], y0)
+            rows[-1]["size"] = max(rows[-1]["size"], size)
         else:
-            rows.append({"y1": y1, "y0": y0, "height": height, "parts": [(x0, text)]})
+            rows.append({"y1": y1, "y0": y0, "height": height, "size": size, "parts": [(x0, x1, text)]})
     for row in rows:
-        parts = [_unbolded(text.strip(" \u00a0")) for _, text in sorted(row["parts"]) if text.strip(" \u00a0")]
+        row["x0"], row["x1"] = min(part[0] for part in row["parts"]), max(part[1] for part in row["parts"])
+        pieces = [(x0, x1, _unbolded(text.strip(" \u00a0"))) for x0, x1, text in sorted(row["parts"]) if text.strip(" \u00a0")]
+        parts = [text for _, _, text in pieces]
+        row["cells"] = 1
         # A list marker set in its own column: "•" a bullet, another mark ("–", "◦") a sub-bullet.
         if len(parts) > 1 and len(parts[0]) == 1 and parts[0] in _MARKERS:
-            parts = [("•" if parts[0] in "•●▪■" else "◦") + " " + parts[1], *parts[2:]]
+            text = " ".join([("•" if parts[0] in "•●▪■" else "◦") + " " + parts[1], *parts[2:]])
+        else:
+            cells = _cells(pieces, row["height"])
+            row["cells"] = len(cells)
+            text = ("  " if len(cells) >= 3 else " ").join(cells)
         # A paragraph number set in bold is typography too ("**5.3.3** Midwives ...").
-        row["text"] = _BOLD_NUMBER.sub(r"\1 ", " ".join(parts))
+        row["text"] = _BOLD_NUMBER.sub(r"\1 ", text)
     return [row for row in rows if row["text"]]
+
+
+def _cells(pieces: list[tuple[float, float, str]], height: float) -> list[str]:
+    """The row's pieces, those closer than a wide gap (more than `_COLUMN_GAP` line heights) joined."""
+    cells: list[str] = []
+    end = None
+    for x0, x1, text in pieces:
+        if cells and end is not None and x0 - end < height * _COLUMN_GAP:
+            cells[-1] += " " + text
+        else:
+            cells.append(text)
+        end = x1 if end is None else max(end, x1)
+    return cells
 
 
 def _pdf_lines(pages: list[list[dict]]) -> str:
     first_lines = Counter(rows[0]["text"] for rows in pages[1:] if rows)
     header = next((text for text, count in first_lines.most_common(1) if count >= 2), None)
+    body_size = _body_size(pages)
+    kept = [[row for index, row in enumerate(rows) if not ((index == 0 and number and row["text"] == header)
+             or _PAGE_NUMBER.match(row["text"]) or _DOT_LEADER.search(row["text"]) or _BASED_ON.match(row["text"]))]
+            for number, rows in enumerate(pages)]  # fmt: skip
     out: list[str] = []
-    for number, rows in enumerate(pages):
-        if number:
+    last_page: list[dict] = []
+    for number, rows in enumerate(kept):
+        if number and not (last_page and rows and _runs_over(last_page, rows[0], body_size)):
             out += ["\f", ""]  # a page break is a gap; text carried over goes on in lower case
+        if rows:
+            last_page = rows
         previous = None
-        for index, row in enumerate(rows):
+        for row in rows:
             text = row["text"]
-            if (index == 0 and number and text == header) or _PAGE_NUMBER.match(text) or _DOT_LEADER.search(text) \
-                    or _BASED_ON.match(text):
-                continue
-            if previous is not None and previous["y0"] - row["y1"] > row["height"] * 0.6:
+            # The padding of a table's cells is no paragraph break: its rows stay one block.
+            table_row = previous is not None and previous["cells"] >= 3 and row["cells"] == previous["cells"]
+            if previous is not None and previous["y0"] - row["y1"] > row["height"] * 0.6 and not table_row:
                 out.append("")
+            if row["size"] < body_size - _SMALLER and _is_box_tag(text):
+                # A box's kind set in small print above it ("Case example", as our own PDFs print it on
+                # a box the report left unlabelled) tags the box; the report's own label is set as a
+                # heading. Written in capitals, as a layout's tag reads in text (`findings.is_layout_tag`).
+                text = text.upper()
             out.append(text)
             previous = row
     # Bold that runs on over a line end was set line by line: one run again.
@@ -265,10 +309,41 @@ def _pdf_lines(pages: list[list[dict]]) -> str:
     return _cover_labels(re.sub(r"(?<!\*)\*\n\*(?!\*)", "\n", text))
 
 
+def _runs_over(page: list[dict], first: dict, body_size: float) -> bool:
+    """Does the page's last line run on to the first line of the next page?
+
+    A line of body text ends short of the column's right edge only where its paragraph ends;
+    one that filled its line (the next word would not have fitted) ended because the page did,
+    even after a full stop. Not before a numbered paragraph, a bullet or a box label."""
+    last = page[-1]
+    if last["cells"] != 1 or first["cells"] != 1 or abs(last["size"] - body_size) > _SMALLER \
+            or abs(first["size"] - body_size) > _SMALLER:
+        return False
+    text = first["text"]
+    if NUMBERED.match(text) or BOX_LABEL.match(text) or text[:1] in _MARKERS:
+        return False
+    right_edge = max(row["x1"] for row in page if row["cells"] == 1)
+    char_width = (first["x1"] - first["x0"]) / max(len(text), 1)
+    return last["x1"] + char_width * (len(text.split()[0]) + 1) > right_edge
+
+
+def _body_size(pages: list[list[dict]]) -> float:
+    """The font size most of the text is set in."""
+    sizes: Counter = Counter()
+    for rows in pages:
+        for row in rows:
+            sizes[round(row["size"], 1)] += len(row["text"])
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _is_box_tag(text: str) -> bool:
+    """Only the kind of a box, alone on its line: "Case example", not "Case example 2" or "Case study A"."""
+    label = BOX_LABEL.match(text)
+    return bool(label) and names_only_the_kind(label)
+
+
 def _cover_labels(text: str) -> str:
     """The cover's stacked `Label:` / value lines (before the first standard heading) as `Label:<TAB>value`."""
-    from .sections import heading_key
-
     lines = text.split("\n")
     out: list[str] = []
     index = 0

@@ -13,6 +13,9 @@ _SPACES = re.compile(r"[ \t]+")
 # A hyphen that ends a wrapped line is real in this series (ante-/natally,
 # childrens-services-/inspection@...), so it is kept and no space is added.
 _WORD_HYPHEN_AT_END = re.compile(r"\w-$")
+# A slash ends a line where a PDF broke "needs/risks" after it; the series writes such pairs
+# without a space (73 times to once with a space), so none is added.
+_WORD_SLASH_AT_END = re.compile(r"\w/$")
 
 
 def join_wrapped(lines: list[str]) -> str:
@@ -24,7 +27,7 @@ def join_wrapped(lines: list[str]) -> str:
             continue
         if not text:
             text = line
-        elif _WORD_HYPHEN_AT_END.search(text) and line[0].isalnum():
+        elif (_WORD_HYPHEN_AT_END.search(text) or _WORD_SLASH_AT_END.search(text)) and line[0].isalnum():
             text += line
         else:
             text += " " + line
