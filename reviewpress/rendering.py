@@ -6,6 +6,7 @@ arrives already sanitised as Markup (see inline.py).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,13 +61,23 @@ def pdf_title(review: Review, output_key: str) -> str:
     }[output_key]
 
 
+# WeasyPrint ignores <ol start>: a list continuing the report's numbering ("3. A child of six ...",
+# "4. A child aged eight ...") printed as 1 and 2. Its counter is set instead; for print only, as the
+# web page's policy allows no inline style (and browsers read start).
+_LIST_START = re.compile(r'<ol start="(\d{1,6})"')
+
+
+def _counted_from_start(match: re.Match) -> str:
+    return f'{match.group(0)} style="counter-reset: list-item {int(match.group(1)) - 1}"'
+
+
 def render_print_document(env: jinja2.Environment, review: Review, output_key: str, cpd_defaults: list[CpdQuestion],
                           edition: Edition = EDITIONS[0]) -> str:
     """A complete HTML document for WeasyPrint: print layout around the shared content.
 
     The large-print edition is the same content with another stylesheet, so it has the same tags,
     bookmarks, title and language as the standard PDF."""
-    content = render_content(env, review, output_key, "print", cpd_defaults)
+    content = _LIST_START.sub(_counted_from_start, render_content(env, review, output_key, "print", cpd_defaults))
     output = OUTPUT_BY_KEY[output_key]
     title = pdf_title(review, output_key)
     return env.get_template("pdf/layout.html").render(

@@ -129,9 +129,8 @@ def test_a_recommendations_cover_says_when_the_report_was_published(built_site, 
     """A list of recommendations passed round on its own must say which report, and of when."""
     import re
 
-    from reviewpress.outputs import every_pdf_path
-
     from reviewpress.context import long_date
+    from reviewpress.outputs import every_pdf_path
 
     metadata = reviews[slug].metadata
     publication = long_date(metadata.publication_date) if metadata and metadata.publication_date else metadata and metadata.publication_month
@@ -157,3 +156,15 @@ def test_every_box_in_a_report_says_what_kind_of_box_it_is(built_site, slug):
                 "box-title" in first.get("class", "") and "example" in label.lower()):
             unnamed.append(box.get("id") or label[:40])
     assert not unnamed, f"{slug}: boxes that do not say what they are: {unnamed[:5]}"
+
+
+def test_a_printed_list_keeps_the_numbers_the_report_printed(built_site):
+    """BaNES's box "Case examples 3 and 4" holds a list numbered 3 and 4 (<ol start="3">), which
+    WeasyPrint would print as 1 and 2."""
+    import re
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / "reviews/banes/banes-full-report.pdf"), "-"],
+                          capture_output=True, text=True, check=True, timeout=120).stdout
+    text = re.sub(r"\s+", " ", text)
+    assert "3. A child of six years" in text and "4. A child aged eight" in text
