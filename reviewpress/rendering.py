@@ -77,7 +77,7 @@ def render_print_document(env: jinja2.Environment, review: Review, output_key: s
 
     The large-print edition is the same content with another stylesheet, so it has the same tags,
     bookmarks, title and language as the standard PDF."""
-    content = _LIST_START.sub(_counted_from_start, render_content(env, review, output_key, "print", cpd_defaults))
+    content = Markup(_LIST_START.sub(_counted_from_start, render_content(env, review, output_key, "print", cpd_defaults)))
     output = OUTPUT_BY_KEY[output_key]
     title = pdf_title(review, output_key)
     return env.get_template("pdf/layout.html").render(

@@ -168,3 +168,16 @@ def test_a_printed_list_keeps_the_numbers_the_report_printed(built_site):
                           capture_output=True, text=True, check=True, timeout=120).stdout
     text = re.sub(r"\s+", " ", text)
     assert "3. A child of six years" in text and "4. A child aged eight" in text
+
+
+@pytest.mark.parametrize("path", _every_pdf())
+def test_no_pdf_prints_markup_as_text(built_site, path):
+    """Content that lost its Markup on the way to the print layout is escaped: every tag of the page
+    is then printed as text (it happened once, to every PDF, in a change that only post-processed
+    the print HTML)."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / path), "-"],
+                          capture_output=True, text=True, check=True, timeout=120).stdout
+    leaked = [marker for marker in ("</p>", "</div>", 'class="', "<article") if marker in text]
+    assert not leaked, f"{path} prints markup as text: {leaked}"
