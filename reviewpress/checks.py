@@ -1,11 +1,15 @@
 """Checking the content: every review validated and cross-checked against the lists it names
 (organisations, themes), the readability gates and the standard CPD questions.
 
-`build.py check` runs all of it at once (load_content); a build checks each review in its own
-worker (incremental.build_review) with the same functions, so a mistake gets the same message."""
+`build.py check` runs all of it at once (load_content); a build checks each review it has no cache
+record for in a worker (incremental.build_review), and the checks across reviews over every review's
+record. Both run validate_review for each review, cross_review_errors over all of them and read the
+lists with read_lists, and list the errors in one order, so a mistake gets the same message and line
+from `check`, `build` and `serve`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +18,8 @@ from .errors import ContentError, ContentErrors
 if TYPE_CHECKING:
     from .loading import SourcedReview
     from .model import CpdQuestion
+    from .organisations import OrganisationDirectory
+    from .themes import ThemeList
 
 
 def read_cpd_questions(path: Path) -> list[CpdQuestion]:
@@ -32,51 +38,118 @@ def read_cpd_questions(path: Path) -> list[CpdQuestion]:
     return questions
 
 
+@dataclass(frozen=True)
+class ReviewSlug:
+    """A review's slug and where it is written: what the checks across reviews need from each review
+    (a build keeps it in the review's cache record, so a review it does not read again is still checked)."""
+
+    path: Path
+    slug: str
+    line: int | None
+
+
+@dataclass
+class ReviewValidation:
+    """One review file validated and cross-checked against the lists it names."""
+
+    path: Path
+    item: SourcedReview | None  # None if the file has any error
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    slug: ReviewSlug | None = None  # None if the file is not a readable review at all
+
+
+@dataclass
+class ContentLists:
+    """The files every review is checked against, read once: the standard CPD questions, the
+    organisations and the themes (None where the project has none, or the file has mistakes)."""
+
+    cpd_questions: list[CpdQuestion] | None = None
+    organisations: OrganisationDirectory | None = None
+    themes: ThemeList | None = None
+    errors: list[ContentError] = field(default_factory=list)
+
+
+def read_lists(cpd_template: Path | None, organisations: Path | None, themes: Path | None) -> ContentLists:
+    """Each list, and the mistakes in any of them (reported once, not once per review)."""
+    from .organisations import read_organisations
+    from .themes import read_themes
+
+    lists = ContentLists()
+
+    def read(reader, path: Path | None):
+        try:
+            return reader(path) if path is not None else None
+        except ContentErrors as exc:
+            lists.errors.extend(exc.errors)
+            return None
+
+    lists.cpd_questions = read(read_cpd_questions, cpd_template)
+    lists.organisations = read(read_organisations, organisations)
+    lists.themes = read(read_themes, themes)
+    return lists
+
+
+def validate_review(path: Path, organisations: OrganisationDirectory | None = None,
+                    themes: ThemeList | None = None) -> ReviewValidation:
+    """Every check of one review file, in one order, for `check`, a build's workers and serve alike."""
+    from .integrity import check_review
+    from .loading import load_review
+
+    item, errors = load_review(path)
+    if item is None:
+        return ReviewValidation(path, None, list(errors))
+    errors, warnings = check_review(item)
+    if organisations is not None:
+        from .organisations import organisation_errors
+
+        errors += organisation_errors(item, organisations)
+    if themes is not None:
+        from .themes import theme_errors
+
+        errors += theme_errors(item, themes)
+    errors += readability_errors(item, warnings)
+    slug = ReviewSlug(path, item.review.slug, item.line(("slug",)))
+    return ReviewValidation(path, None if errors else item, errors, warnings, slug)
+
+
+def cross_review_errors(slugs: list[ReviewSlug]) -> list[ContentError]:
+    """What no single review shows: two reviews with one slug would publish to the same pages.
+    The first file (by name) keeps its slug; each later one gets the error, at its slug's line."""
+    errors: list[ContentError] = []
+    first: dict[str, ReviewSlug] = {}
+    for here in sorted(slugs, key=lambda s: s.path):
+        seen = first.setdefault(here.slug, here)
+        if seen is not here:
+            where = f" (line {seen.line})" if seen.line else ""
+            errors.append(ContentError(here.path, here.line, "slug", f'"{here.slug}" is already the slug of '
+                                                                    f"{seen.path.name}{where}; each review needs its own slug"))
+    return errors
+
+
+def no_reviews_error(reviews_dir: Path) -> ContentError:
+    return ContentError(reviews_dir, None, None, "contains no review files (*.yaml)")
+
+
 def load_content(reviews_dir: Path, cpd_template: Path | None = None, organisations: Path | None = None,
                  themes: Path | None = None) -> tuple[list[SourcedReview], list[str], list[CpdQuestion]]:
     """Every review validated and cross-checked, and the standard CPD questions;
-    or ContentErrors listing every problem in every file, all together."""
-    from .integrity import check_review
-    from .loading import load_reviews
-    from .organisations import organisation_errors, read_organisations
-
+    or ContentErrors listing every problem in every file, all together, in the order a build lists them."""
     from .site_files import review_paths
 
-    reviews, errors = load_reviews(reviews_dir)
-    errors = review_paths(reviews_dir, reviews_dir.parent.parent)[1] + errors
-    warnings: list[str] = []
-    from .themes import read_themes
-
-    def read_list(read, path: Path | None):
-        """The organisations or themes list (None if none is configured), its mistakes added to errors."""
-        try:
-            return read(path) if path is not None else None
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            return None
-
-    directory = read_list(read_organisations, organisations)
-    vocabulary = read_list(read_themes, themes)
-    for item in reviews:
-        item_errors, item_warnings = check_review(item)
-        errors += item_errors
-        warnings += item_warnings
-        errors += readability_errors(item, warnings)
-        if directory is not None:
-            errors += organisation_errors(item, directory)
-        if vocabulary is not None:
-            from .themes import theme_errors
-
-            errors += theme_errors(item, vocabulary)
-    cpd_questions: list[CpdQuestion] = []
-    if cpd_template is not None:
-        try:
-            cpd_questions = read_cpd_questions(cpd_template)
-        except ContentErrors as exc:
-            errors += exc.errors
+    paths, errors = review_paths(reviews_dir, reviews_dir.parent.parent)
+    lists = read_lists(cpd_template, organisations, themes)
+    errors += lists.errors
+    results = [validate_review(path, lists.organisations, lists.themes) for path in paths]
+    warnings = [w for result in results for w in result.warnings]
+    for result in results:
+        errors += result.errors
+    if not paths:
+        errors.append(no_reviews_error(reviews_dir))
+    errors += cross_review_errors([result.slug for result in results if result.slug is not None])
     if errors:
         raise ContentErrors(errors)
-    return reviews, warnings, cpd_questions
+    return [result.item for result in results if result.item is not None], warnings, lists.cpd_questions or []
 
 
 def load_and_check(reviews_dir: Path) -> tuple[list[SourcedReview], list[str]]:

@@ -41,6 +41,18 @@ class _Progress(logging.Handler):
             print(f"  {message}", flush=True)
 
 
+class _ContentWarnings(logging.Handler):
+    """Prints the content warnings the plugin logs (plugin.content_log), as `check` prints them."""
+
+    def __init__(self, quiet: bool) -> None:
+        super().__init__(logging.WARNING)
+        self.quiet = quiet
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.quiet:
+            print(f"warning: {record.getMessage()}", file=sys.stderr, flush=True)
+
+
 def _config(config_file: Path, **overrides):
     from mkdocs.config import load_config
 
@@ -48,8 +60,9 @@ def _config(config_file: Path, **overrides):
 
 
 def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path | None = None, pdfs: bool = True, quiet: bool = False,
-               drafts: bool = False) -> int:
-    """Build atomically into site_dir (default: the config's site/). Returns an exit status."""
+               drafts: bool = False, strict: bool = False) -> int:
+    """Build atomically into site_dir (default: the config's site/). Returns an exit status.
+    strict: any content warning fails the build (as mkdocs.yml's `strict: true` does for mkdocs' own)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -58,6 +71,9 @@ def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path | None = 
     progress = _Progress(logging.INFO)
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(collector)
+    content_log = logging.getLogger("reviewpress.content")
+    content_warnings = _ContentWarnings(quiet)
+    content_log.addHandler(content_warnings)
     if not quiet:
         mkdocs_log.addHandler(progress)
         mkdocs_log.setLevel(logging.INFO)
@@ -89,6 +105,7 @@ def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path | None = 
             plugin = config.plugins["reviewpress"]
             plugin.config.pdfs = pdfs
             plugin.config.drafts = drafts
+            plugin.config.strict = strict or plugin.config.strict
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
@@ -113,6 +130,7 @@ def build_site(config_file: Path = ROOT / "mkdocs.yml", site_dir: Path | None = 
     finally:
         mkdocs_log.removeHandler(collector)
         mkdocs_log.removeHandler(progress)
+        content_log.removeHandler(content_warnings)
         if project_lock is not None:
             os.close(project_lock)
     if not quiet:
@@ -318,8 +336,8 @@ def _content_paths(config_file: Path) -> tuple[Path, Path, Path | None, Path | N
 
 def check(reviews_dir: Path = ROOT / "content/reviews", cpd_template: Path | None = ROOT / "content/cpd-template.yaml",
           organisations: Path | None = ROOT / "content/organisations.yaml", themes: Path | None = ROOT / "content/themes.yaml") -> int:
-    from .errors import ContentErrors
     from .checks import load_content
+    from .errors import ContentErrors
 
     try:
         reviews, warnings, _ = load_content(reviews_dir, cpd_template, organisations, themes)
@@ -426,12 +444,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="the project's mkdocs.yml (default: this one; bench/run.py builds scratch copies)")
     common = argparse.ArgumentParser(add_help=False)  # so that `build.py check --debug` works too
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on unexpected errors")
-    commands = parser.add_subparsers(dest="command", parser_class=lambda **kw: argparse.ArgumentParser(parents=[common], **kw))
+
+    class CommandParser(argparse.ArgumentParser):
+        def __init__(self, **kwargs) -> None:
+            super().__init__(parents=[common], **kwargs)
+
+    commands = parser.add_subparsers(dest="command", parser_class=CommandParser)
     build_cmd = commands.add_parser("build", help="validate, build site/ and every PDF (the default)")
     build_cmd.add_argument("--no-pdf", action="store_true", help="web pages only, without the PDF and Word downloads (faster previews)")
     build_cmd.add_argument("--site-dir", type=Path, help="build somewhere other than site/")
     build_cmd.add_argument("--draft", action="store_true",
                            help="also build reviews still marked `status: draft` or holding placeholders (for checking, not publishing)")
+    build_cmd.add_argument("--strict", action="store_true",
+                           help="fail on any content warning too (such as a recommendation no finding cites), publishing nothing")
     commands.add_parser("check", help="validate the content only")
     serve_cmd = commands.add_parser("serve", help="live preview at http://127.0.0.1:8000/")
     serve_cmd.add_argument("--address", default="127.0.0.1:8000")
@@ -454,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "build":
             return build_site(args.config_file, site_dir=getattr(args, "site_dir", None), pdfs=not getattr(args, "no_pdf", False),
-                              drafts=getattr(args, "draft", False))
+                              drafts=getattr(args, "draft", False), strict=getattr(args, "strict", False))
         if command == "check":
             return check(*_content_paths(args.config_file))
         if command == "schema":

@@ -27,9 +27,11 @@ from .model import (
     DisplayQuoteBlock,
     FindingBlock,
     Heading,
+    KeyRecommendation,
     KeyRecommendationsBlock,
     ListItem,
     Paragraph,
+    PracticeRecommendations,
     PracticeRecommendationsBlock,
     QuoteGroupBlock,
     RepeatRecommendationsBlock,
@@ -40,9 +42,21 @@ from .model import (
     iter_blocks,
     iter_findings,
 )
-
-
-from .outputs import EDITIONS, OUTPUT_BY_KEY, OUTPUTS, Edition, Output, epub_name, print_key, docx_name, docx_path, page_path, pdf_name, pdf_path, size_label  # noqa: F401 (re-exported)
+from .outputs import (  # noqa: F401 (re-exported)
+    EDITIONS,
+    OUTPUT_BY_KEY,
+    OUTPUTS,
+    Edition,
+    Output,
+    docx_name,
+    docx_path,
+    epub_name,
+    page_path,
+    pdf_name,
+    pdf_path,
+    print_key,
+    size_label,
+)
 
 
 def _ordinal(day: int) -> str:
@@ -110,29 +124,109 @@ OTHER_TEMPLATE_IDS = {  # templates outside a review's pages, listed for the tes
 }
 
 
-class _IdsOnly:
-    """An InlineRenderer that renders nothing, for working out a page's ids without its text."""
-
-    footnote_seen: set[str] = set()
-
-    def block(self, text: str) -> Markup:
-        return Markup("")
-
-    def inline(self, text: str) -> Markup:
-        return Markup("")
-
-
 def _bullet(item: Any, render: InlineRenderer) -> SimpleNamespace:
     if isinstance(item, ListItem):
         return SimpleNamespace(html=render.inline(item.text), items=[render.inline(i) for i in item.items])
     return SimpleNamespace(html=render.inline(item), items=[])
 
 
+def _reserved_ids(review: Review, key: str) -> set[str]:
+    """Ids a page has that are not handed out by _free_id: the template's own, and those the
+    renderer writes for numbered things (paragraphs, recommendations, notes)."""
+    ids = set(LAYOUT_IDS) | PAGE_IDS[key]
+    if key == "report":
+        ids |= {ident for ident, field_name in REPORT_IDS_IF.items() if getattr(review, field_name)}
+    elif key == "recommendations":
+        blocks = [block for _, block in iter_blocks(review)]
+        if any(isinstance(block, KeyRecommendationsBlock) for block in blocks):
+            ids.add("key-recommendations")
+        if any(isinstance(block, PracticeRecommendationsBlock) for block in blocks):
+            ids.add("in-practice")
+        if review.recommendations:
+            ids |= RECOMMENDATIONS_PAGE_IDS_IF_GROUPS
+    for group in review.recommendations:
+        ids.add(f"recommendations-group-{group.number}")
+        ids.update(anchor_id("rec", rec.number) for rec in group.items)
+    ids.update(anchor_id("para", finding.number) for _, finding in iter_findings(review))
+    ids.update(f"fn-{f.id}" for f in review.footnotes)
+    ids.update(f"fnref-{f.id}" for f in review.footnotes)
+    ids.update(f"ref-{r.number}" for r in review.references)
+    return ids
+
+
+def _id_wanted(thing: Any) -> tuple[str, tuple[str, ...]]:
+    """The id a section or block asks for, and the suffixes of further ids its template makes from
+    it (a table's "-caption"), which must be free too."""
+    if isinstance(thing, Section):
+        return (anchor_id("section", thing.number) if thing.number else slugify(thing.title)), ()
+    if isinstance(thing, Heading):
+        return slugify(thing.heading), ()
+    if isinstance(thing, BoxBlock):
+        return slugify(thing.box.title), ()
+    if isinstance(thing, TableBlock):
+        return "table-" + slugify(thing.table.title), ("-caption",)
+    if isinstance(thing, PracticeRecommendations):
+        return f"recommendations-{thing.id}", ()
+    if isinstance(thing, KeyRecommendation):
+        return anchor_id("rec", thing.number), ()
+    raise TypeError(f"no id for {type(thing).__name__}")
+
+
+def _free_id(used: set[str], base: str, also: tuple[str, ...] = ()) -> str:
+    """base, or base-2, base-3 ...: the first not yet used on the page (with every suffix in also)."""
+    ident, n = base, 2
+    while any(ident + suffix in used for suffix in ("", *also)):
+        ident, n = f"{base}-{n}", n + 1
+    used.update(ident + suffix for suffix in ("", *also))
+    return ident
+
+
+def report_ids(review: Review) -> dict[int, str]:
+    """The id of every section and block on the full report page, by the object it is for (id()).
+
+    The one place those ids are made: the report page takes them from here, and the other pages'
+    links to its sections ("Read more" on the young people's page) too, so a link cannot land on a
+    heading or box that took a section's id. Handed out in reading order, each section before its
+    blocks and subsections, then the publication details (back matter); the first thing to want an
+    id gets it, later ones a suffix."""
+    used = _reserved_ids(review, "report")
+    ids: dict[int, str] = {}
+
+    def give(thing: Any) -> None:
+        ids[id(thing)] = _free_id(used, *_id_wanted(thing))
+
+    def walk_blocks(blocks: list) -> None:
+        for block in blocks:
+            if isinstance(block, (Heading, BoxBlock, TableBlock)):
+                give(block)
+            elif isinstance(block, PracticeRecommendationsBlock):
+                give(block.recommendations_block)
+            elif isinstance(block, KeyRecommendationsBlock):
+                for key in block.key_recommendations:
+                    give(key)
+            if isinstance(block, BoxBlock):
+                walk_blocks(block.box.blocks)
+            elif isinstance(block, CaseExampleBlock):
+                walk_blocks(block.case_example.blocks)
+
+    def walk_sections(sections: list[Section]) -> None:
+        for section in sections:
+            give(section)
+            walk_blocks(section.blocks)
+            walk_sections(section.sections)
+
+    walk_sections(review.sections)
+    if review.back_matter:
+        walk_blocks(review.back_matter.blocks)
+    return ids
+
+
 class Deferred:
     """A context value made when a template first reads it. Each output's template reads only part of
     the context: the recommendations list, the young people's page and the CPD page need none of the
     report's sections, which were half of an HTML-only build. Ids are handed out as values are made,
-    in the order the page's template reads them, so each page's ids stay unique and stable."""
+    in the order the page's template reads them, so each page's ids stay unique and stable (the full
+    report's sections and blocks excepted: report_ids makes theirs, for the pages that link to them)."""
 
     def __init__(self, make):
         self._make = make
@@ -178,32 +272,15 @@ class ReviewContextBuilder:
             for loc, block in iter_blocks(review)
             if isinstance(block, PracticeRecommendationsBlock) and loc[0] == "sections"
         }
-        self.used_ids: set[str] = self._reserved_ids()
+        self.used_ids: set[str] = _reserved_ids(review, output.key)
+        # The report page's sections and blocks have their ids made once, by report_ids; any other
+        # page's are handed out as its template reads them (Deferred), after its own fixed ids.
+        self.planned_ids: dict[int, str] = self.report_ids if output.key == "report" else {}
+        self.used_ids |= set(self.planned_ids.values())
 
-    def _reserved_ids(self) -> set[str]:
-        """Ids this page has that _unique_id does not hand out: the template's own, and those the
-        renderer writes for numbered things (paragraphs, recommendations, notes)."""
-        review = self.review
-        key = self.output.key
-        ids = set(LAYOUT_IDS) | PAGE_IDS[key]
-        if key == "report":
-            ids |= {ident for ident, field_name in REPORT_IDS_IF.items() if getattr(review, field_name)}
-        elif key == "recommendations":
-            blocks = [block for _, block in iter_blocks(review)]
-            if any(isinstance(block, KeyRecommendationsBlock) for block in blocks):
-                ids.add("key-recommendations")
-            if any(isinstance(block, PracticeRecommendationsBlock) for block in blocks):
-                ids.add("in-practice")
-            if review.recommendations:
-                ids |= RECOMMENDATIONS_PAGE_IDS_IF_GROUPS
-        for group in review.recommendations:
-            ids.add(f"recommendations-group-{group.number}")
-            ids.update(anchor_id("rec", rec.number) for rec in group.items)
-        ids.update(anchor_id("para", finding.number) for _, finding in iter_findings(review))
-        ids.update(f"fn-{f.id}" for f in review.footnotes)
-        ids.update(f"fnref-{f.id}" for f in review.footnotes)
-        ids.update(f"ref-{r.number}" for r in review.references)
-        return ids
+    @functools.cached_property
+    def report_ids(self) -> dict[int, str]:
+        return report_ids(self.review)
 
     def _recommendation_href(self, number: str) -> str | None:
         return self.links.to("report", anchor_id("rec", number)) if self.output.key == "report" else self.links.to("recommendations", anchor_id("rec", number))
@@ -217,13 +294,12 @@ class ReviewContextBuilder:
         return cited
 
     def _unique_id(self, base: str, also: tuple[str, ...] = ()) -> str:
-        """base, or base-2, base-3 ...: the first not yet used on this page. also: suffixes of
-        further ids the template makes from this one (a table's "-caption"), which must be free too."""
-        ident, n = base, 2
-        while any(ident + suffix in self.used_ids for suffix in ("", *also)):
-            ident, n = f"{base}-{n}", n + 1
-        self.used_ids.update(ident + suffix for suffix in ("", *also))
-        return ident
+        return _free_id(self.used_ids, base, also)
+
+    def _id(self, thing: Any) -> str:
+        """A section's or block's id on this page: on the report page, the one report_ids made."""
+        planned = self.planned_ids.get(id(thing))
+        return planned if planned is not None else self._unique_id(*_id_wanted(thing))
 
     # --- blocks -------------------------------------------------------------------
 
@@ -232,7 +308,7 @@ class ReviewContextBuilder:
         if isinstance(block, Paragraph):
             return SimpleNamespace(kind="p", html=r.block(block.p))
         if isinstance(block, Heading):
-            return SimpleNamespace(kind="heading", html=r.inline(block.heading), id=self._unique_id(slugify(block.heading)))
+            return SimpleNamespace(kind="heading", html=r.inline(block.heading), id=self._id(block))
         if isinstance(block, BulletList):
             return SimpleNamespace(kind="bullets", items=[_bullet(i, r) for i in block.bullets])
         if isinstance(block, FindingBlock):
@@ -281,7 +357,7 @@ class ReviewContextBuilder:
                 kind="box",
                 box_kind=b.kind,
                 title_html=r.inline(b.title),
-                id=self._unique_id(slugify(b.title)),
+                id=self._id(block),
                 place=b.place,
                 blocks=[self.block(x) for x in b.blocks],
             )
@@ -289,7 +365,7 @@ class ReviewContextBuilder:
             t = block.table
             return SimpleNamespace(
                 kind="table",
-                id=self._unique_id("table-" + slugify(t.title), also=("-caption",)),
+                id=self._id(block),
                 title_html=r.inline(t.title),
                 column_headings=t.column_headings,
                 headings_from_source="column_headings" in t.model_fields_set,
@@ -306,7 +382,7 @@ class ReviewContextBuilder:
             return SimpleNamespace(
                 kind="key_recommendations",
                 items=[
-                    SimpleNamespace(number=k.number, id=self._unique_id(anchor_id("rec", k.number)), title_html=r.inline(k.title), html=r.block(k.text))
+                    SimpleNamespace(number=k.number, id=self._id(k), title_html=r.inline(k.title), html=r.block(k.text))
                     for k in block.key_recommendations
                 ],
             )
@@ -321,7 +397,7 @@ class ReviewContextBuilder:
             kind="recommendations_block",
             chapter_html=(Markup(f"{chapter.number}. ") if chapter and chapter.number else Markup("")) + r.inline(chapter.title)
             if chapter else None,
-            id=self._unique_id(f"recommendations-{block.id}"),
+            id=self._id(block),
             lead_in_html=r.block(block.lead_in),
             practice_intro_html=r.inline(block.practice_intro),
             bullets=[r.inline(b) for b in block.bullets],
@@ -331,9 +407,8 @@ class ReviewContextBuilder:
         label = f"{section.number}. " if section.number and section.number_shown and "." not in section.number else (
             f"{section.number} " if section.number and section.number_shown else ""
         )
-        ident = self._unique_id(anchor_id("section", section.number) if section.number else slugify(section.title))
         return SimpleNamespace(
-            id=ident,
+            id=self._id(section),
             number_label=label,
             title_html=self.render.inline(section.title),
             title_text=plain(section.title),
@@ -344,9 +419,9 @@ class ReviewContextBuilder:
 
     # --- whole review -------------------------------------------------------------
 
-    def metadata_rows(self) -> list[tuple[str, str]]:
+    def metadata_rows(self) -> list[tuple[str, str | list[str]]]:
         m = self.review.metadata
-        rows: list[tuple[str, str]] = []
+        rows: list[tuple[str, str | list[str]]] = []
         if m.review_dates:
             rows.append(("Date of review", f"{ordinal_date(m.review_dates.start)} – {ordinal_date(m.review_dates.end)}"))
         if m.publication_date:
@@ -542,26 +617,16 @@ class ReviewContextBuilder:
         )
 
     def _section_anchor(self, title: str) -> str:
-        """The id of the first section with this title on the full report page."""
-        return self._report_section_ids.get(title, "main-content")
+        """The id of the first section (in reading order) with this title on the full report page."""
+        def first(sections: list[Section]) -> Section | None:
+            for section in sections:
+                found = section if section.title == title else first(section.sections)
+                if found is not None:
+                    return found
+            return None
 
-    @functools.cached_property
-    def _report_section_ids(self) -> dict[str, str]:
-        """Each section title's id on the full report page, the first section first (in reading order).
-
-        Worked out as that page works it out (ids are handed out in reading order, with a suffix
-        where one is taken), by the same code, without rendering any text."""
-        report = ReviewContextBuilder(self.review, OUTPUT_BY_KEY["report"], self.medium, self.cpd_defaults)
-        report.render = _IdsOnly()
-        ids: dict[str, str] = {}
-
-        def walk(sections: list[Section], made: list[SimpleNamespace]) -> None:
-            for section, context in zip(sections, made):
-                ids.setdefault(section.title, context.id)
-                walk(section.sections, context.sections)
-
-        walk(self.review.sections, [report.section(s, 2) for s in self.review.sections])
-        return ids
+        section = first(self.review.sections)
+        return "main-content" if section is None else self.report_ids[id(section)]
 
 
 def pdf_relative(current: Output, slug: str, target: Output, edition: Edition = EDITIONS[0]) -> str:

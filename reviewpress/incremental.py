@@ -36,8 +36,15 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .store import DamagedCacheEntry, copy_into_site, read_verified, report_damage, write_atomic
+from .store import (
+    DamagedCacheEntry,
+    copy_into_site,
+    read_verified,
+    report_damage,
+    write_atomic,
+)
 
 RECORD_VERSION = 2
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -53,7 +60,12 @@ CONTENT_TEMPLATE_ROOTS = (
     "pdf/layout.html",
     "catalogue/item.html",
 )
-_TEMPLATE_REF = re.compile(r"""\{%-?\s*(include|import|extends|from)\s+(["'][^"']+["']|\S+)""")
+# A tag that names another template, and the expression that names it (up to `%}`).
+_TEMPLATE_TAG = re.compile(r"""\{%[-+]?\s*(include|import|extends|from)\s+(.*?)\s*[-+]?%\}""", re.DOTALL)
+# What may follow the name: `ignore missing`, `with context`, `as name` (import), `import a, b` (from).
+_AFTER_NAME = re.compile(r"""\s+(?:ignore\s+missing|with(?:out)?\s+context|as\s|import\s).*\Z""", re.DOTALL)
+_LITERAL = r"""(?:"[^"\\]*"|'[^'\\]*')"""
+_LITERALS = re.compile(rf"""(?:{_LITERAL}|[\[\]()\s,])+""")
 
 
 def _sha(data: bytes) -> str:
@@ -82,9 +94,12 @@ def code_fingerprint() -> str:
 def template_closure(templates_dir: Path, roots: tuple[str, ...]) -> list[str]:
     """The templates that roots render, following include/import/extends/from.
 
-    A reference that is not a literal name (a variable) could be any template: then all of them.
-    """
-    every = sorted(str(p.relative_to(templates_dir)) for p in templates_dir.rglob("*.html"))
+    A name made when rendering is followed as far as it is written: `"blocks/" ~ kind ~ ".html"`
+    could be any template under blocks/, so all of them (those added later too, since the closure
+    is worked out at every build); a list of names, each; a variable, or anything else, could be
+    any template: then all of them."""
+    every = sorted(name for name in (p.relative_to(templates_dir).as_posix() for p in templates_dir.rglob("*") if p.is_file())
+                   if not name.startswith("assets/"))  # fonts, styles, scripts: files a page links, not templates
     seen: set[str] = set()
     todo = list(roots)
     while todo:
@@ -94,14 +109,25 @@ def template_closure(templates_dir: Path, roots: tuple[str, ...]) -> list[str]:
         seen.add(name)
         try:
             source = (templates_dir / name).read_text(encoding="utf-8")
-        except OSError:
+        except (OSError, UnicodeDecodeError):
             continue  # a missing template is reported when rendering
-        for _, ref in _TEMPLATE_REF.findall(source):
-            if ref[0] in "\"'":
-                todo.append(ref[1:-1])
-            else:
+        for _, expression in _TEMPLATE_TAG.findall(source):
+            named = _named_templates(_AFTER_NAME.sub("", expression), every)
+            if named is None:
                 return every
+            todo += named
     return sorted(seen)
+
+
+def _named_templates(expression: str, every: list[str]) -> list[str] | None:
+    """The templates a tag's expression can name, or None if it could name any."""
+    if _LITERALS.fullmatch(expression) and re.search(_LITERAL, expression):  # "a.html", or ["a.html", "b.html"]
+        return [literal[1:-1] for literal in re.findall(_LITERAL, expression)]
+    prefix = re.match(rf"({_LITERAL})\s*[~+]", expression)  # "blocks/" ~ kind: every template under blocks/
+    if prefix:
+        start = prefix.group(1)[1:-1]
+        return [name for name in every if name.startswith(start)] if start else None
+    return None
 
 
 def templates_fingerprint(templates_dir: Path, names: list[str]) -> str:
@@ -123,7 +149,7 @@ class Fingerprints:
 
     @classmethod
     def compute(cls, templates_dir: Path, cpd_template: Path, organisations: Path | None = None, site_url: str = "",
-                themes: Path | None = None) -> "Fingerprints":
+                themes: Path | None = None) -> Fingerprints:
         shared = []
         # content/young-people-words.yaml: the words the young people's pages may use unexplained
         # (readability.allow_list_path: the project's, else the one beside this package).
@@ -242,7 +268,7 @@ class BuildCache:
         copy_into_site(self.blob_path(sha), destination, sha)
 
 
-def pdf_signature(infos: dict[str, object | None], docx_size: int | None, action_plans: list[dict] | None = None) -> str:
+def pdf_signature(infos: dict[str, Any], docx_size: int | None, action_plans: list[dict] | None = None) -> str:
     """What the web bodies show about the downloads: each PDF's page count and size, the DOCX's and action plans' sizes."""
     parts = {key: (None if info is None else [info.pages, info.size]) for key, info in sorted(infos.items())}
     plans = [[p["stem"], {fmt: f["size"] for fmt, f in sorted(p["files"].items())}] for p in action_plans or []]
@@ -268,7 +294,7 @@ class PublishedFiles:
         self.previous = previous_site
         self._old: dict[str, list] = {}
         self._new: dict[str, list] = {}
-        self._to_stat: dict[str, tuple[str, Path]] = {}
+        self._to_stat: dict[str, tuple[str, Path | str]] = {}
         self.linked = 0
         if previous_site is None:
             return
@@ -287,7 +313,7 @@ class PublishedFiles:
         if isinstance(old, dict) and old.get("version") == 1 and isinstance(old.get("files"), dict):
             self._old = old["files"]
 
-    def reuse(self, relative: str, sha: str, destination: "Path | str") -> bool:
+    def reuse(self, relative: str, sha: str, destination: Path | str) -> bool:
         """Link the old site's file at this path to destination if it holds these bytes; False if it must be written."""
         import stat as stat_module
 
@@ -310,11 +336,11 @@ class PublishedFiles:
         self.linked += 1
         return True
 
-    def will_write(self, relative: str, sha: str, destination: "Path | str") -> None:
+    def will_write(self, relative: str, sha: str, destination: Path | str) -> None:
         """This file is being written (its size, time and inode are read once it is, by save())."""
         self._to_stat[relative] = (sha, destination)
 
-    def written(self, relative: str, sha: str, destination: "Path | str") -> None:
+    def written(self, relative: str, sha: str, destination: Path | str) -> None:
         try:
             status = os.lstat(destination)
         except OSError:
@@ -364,6 +390,7 @@ class ReviewResult:
     record: dict | None = None
     errors: list = field(default_factory=list)  # ContentError
     problems: list[str] = field(default_factory=list)  # template mistakes, as messages
+    slug: object = None  # checks.ReviewSlug, when the file is a readable review (with or without errors)
     seconds: float = 0.0
 
 
@@ -449,41 +476,29 @@ def theme_names(path: Path | None) -> dict[str, str]:
     return {t.id: t.name for t in themes.themes} if themes else {}
 
 
-def load_checked(path: Path, organisations: Path | None = None, themes: Path | None = None):
-    """A review loaded, validated and cross-checked: (item, warnings, errors).
+def validated(path: Path, organisations: Path | None = None, themes: Path | None = None):
+    """checks.validate_review, with the lists read once per process.
 
     A mistake in the organisations or themes list itself is reported once by the caller, not per review."""
-    from .integrity import check_review
-    from .loading import load_review
-    from .organisations import organisation_errors
-    from .checks import readability_errors
+    from .checks import validate_review
 
-    item, errors = load_review(path)
-    warnings: list[str] = []
-    if item is None:
-        return None, warnings, errors
-    check_errors, warnings = check_review(item)
-    errors = list(errors) + check_errors
-    directory = checked_directory(organisations)
-    if directory is not None:
-        errors += organisation_errors(item, directory)
-    vocabulary = _or_none(theme_list, themes)
-    if vocabulary is not None:
-        from .themes import theme_errors
+    return validate_review(path, checked_directory(organisations), _or_none(theme_list, themes))
 
-        errors += theme_errors(item, vocabulary)
-    errors += readability_errors(item, warnings)
-    return (None if errors else item), warnings, errors
+
+def load_checked(path: Path, organisations: Path | None = None, themes: Path | None = None):
+    """A review loaded, validated and cross-checked: (item, warnings, errors)."""
+    result = validated(path, organisations, themes)
+    return result.item, result.warnings, result.errors
 
 
 def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, light: bool = False) -> dict:
     from .catalogue import add_listing_html, review_rows
+    from .checks import content_date
     from .context import OUTPUTS
     from .docx_export import cpd_document
     from .inline import plain
     from .outputs import print_key
     from .pdf import referenced_files
-    from .checks import content_date
     from .rendering import pdf_title, render_print_document
 
     review = item.review
@@ -498,6 +513,7 @@ def make_record(item, warnings: list[str], job: ReviewJob, env, cpd_defaults, li
             action_plans = make_action_plans(review, job, cache)
     record = {
         "slug": review.slug,
+        "slug_line": item.line(("slug",)),  # for the checks across reviews (checks.cross_review_errors)
         "file": item.path.name,
         "title": plain(review.title),
         "warnings": warnings,
@@ -585,7 +601,7 @@ def render_web(item, record: dict, pdf_infos: dict, job: ReviewJob, env, cpd_def
     record["web"][pdf_signature(pdf_infos, docx_size, plans)] = bodies
 
 
-def known_pdf_infos(record: dict, job: ReviewJob, assets: "AssetFingerprints") -> dict | None:
+def known_pdf_infos(record: dict, job: ReviewJob, assets: AssetFingerprints) -> dict | None:
     """The PDF infos the web bodies will show, if they are known now (PDFs off, or all cached)."""
     from .context import OUTPUTS
     from .pdf import cached_pdf
@@ -651,9 +667,10 @@ def _build_review(job: ReviewJob, result: ReviewResult) -> None:
     from .template_errors import describe
 
     try:
-        item, warnings, errors = load_checked(job.path, job.organisations, job.themes)
-        if errors or item is None:
-            result.errors = errors
+        validation = validated(job.path, job.organisations, job.themes)
+        item, warnings, result.slug = validation.item, validation.warnings, validation.slug
+        if validation.errors or item is None:
+            result.errors = validation.errors
             return
         try:
             env, cpd_defaults = _environment(job.templates_dir, job.cpd_template)

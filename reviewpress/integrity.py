@@ -140,14 +140,14 @@ def check_review(item: SourcedReview) -> tuple[list[ContentError], list[str]]:
     titles = section_titles(review.sections)
     for s, section in enumerate(review.young_people.sections):
         for p, point in enumerate(section.points):
-            loc = ("young_people", "sections", s, "points", p)
+            point_loc = ("young_people", "sections", s, "points", p)
             for i, number in enumerate(point.findings):
                 if number not in findings:
-                    errors.append(item.error(loc + ("findings", i), f"paragraph {number} does not exist in this review"))
+                    errors.append(item.error(point_loc + ("findings", i), f"paragraph {number} does not exist in this review"))
             for i, number in enumerate(point.recommendations):
                 if number not in recommendations:
-                    errors.append(item.error(loc + ("recommendations", i), f"recommendation {number} does not exist in this review"))
+                    errors.append(item.error(point_loc + ("recommendations", i), f"recommendation {number} does not exist in this review"))
             for i, title in enumerate(point.sections):
                 if title not in titles:
-                    errors.append(item.error(loc + ("sections", i), f'no section is titled "{title}"'))
+                    errors.append(item.error(point_loc + ("sections", i), f'no section is titled "{title}"'))
     return errors, warnings

@@ -17,13 +17,16 @@ import types
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import ContentError, ContentErrors
 from .model import BLOCK_KINDS, MAX_TEXT_LENGTH, Review
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 Location = tuple[Any, ...]
 
@@ -312,11 +315,11 @@ def load_yaml(path: Path) -> tuple[Any, _Reading]:
         reading.errors.append(ContentError(path, None, None, f"cannot be read: {exc.strerror}"))
         return None, reading
     if len(raw) > MAX_FILE_BYTES:
-        line = raw[:MAX_FILE_BYTES].count(b"\n") + 1
+        too_long_at = raw[:MAX_FILE_BYTES].count(b"\n") + 1
         reading.errors.append(ContentError(
-            path, line, None,
+            path, too_long_at, None,
             f"is {len(raw):,} bytes long; the largest file allowed is {MAX_FILE_BYTES:,} bytes (2 MB), and this one "
-            f"passes that size at line {line}; check that nothing was pasted in twice, or split the review"))
+            f"passes that size at line {too_long_at}; check that nothing was pasted in twice, or split the review"))
         return None, reading
     text, errors = _decode(path, raw)
     if text is None:
@@ -325,6 +328,7 @@ def load_yaml(path: Path) -> tuple[Any, _Reading]:
     if not text.strip() or all(l.lstrip().startswith("#") or not l.strip() for l in text.splitlines()):
         reading.errors.append(ContentError(path, None, None, "is empty: it has no content (only blank lines or comments)"))
         return None, reading
+    line: int | None  # where YAML stopped reading, when it says
     try:
         node = _compose(text)
         data = _data(node, (), reading) if node is not None else None
@@ -363,7 +367,7 @@ def load_yaml(path: Path) -> tuple[Any, _Reading]:
                 _excerpt(text, start.line + 1, start.column + 1)))
             return None, reading
         unclosed = _unclosed_quote(text, line) if line else None
-        if unclosed and unclosed[0] < line:
+        if unclosed and line and unclosed[0] < line:
             quote_line, quote_column = unclosed
             reading.errors.append(ContentError(
                 path, quote_line, None,
@@ -520,7 +524,7 @@ _PATTERN_WORDS = {
 _KIND_WORDS = {"list": "a list (lines starting with `- `)", "dict": "a set of `key: value` lines"}
 
 
-def _describe(error: dict, data: Any, raw: dict[Location, str], root: Any) -> tuple[_Where, str]:
+def _describe(error: ErrorDetails, data: Any, raw: dict[Location, str], root: Any) -> tuple[_Where, str]:
     where = _where(tuple(error["loc"]), data, root)
     loc = where.loc
     kind = error["type"]
@@ -622,7 +626,7 @@ def validation_errors(exc: ValidationError, data: Any, reading: _Reading, root: 
     }
     out: list[ContentError] = []
     seen: set[tuple] = set()
-    for where, loc, kind, message in described:
+    for _where, loc, kind, message in described:
         if kind == "missing" and loc in suggested:
             continue
         if kind == "string_too_long" and loc in reading.too_long:
@@ -671,7 +675,7 @@ def read_model(path: Path, annotation: Any, *, what: str) -> tuple[Any, _Reading
 REVIEW_NEEDS = "a review's keys (slug, title, sections, young_people, ...)"
 
 
-def load_review(path: Path) -> tuple["SourcedReview | None", list[ContentError]]:
+def load_review(path: Path) -> tuple[SourcedReview | None, list[ContentError]]:
     """One review file: the review, or every problem found in it."""
     data, reading = load_yaml(path)
     if data is None and not reading.errors:
@@ -690,7 +694,7 @@ def load_review(path: Path) -> tuple["SourcedReview | None", list[ContentError]]
     return SourcedReview(review, path, reading.lines), []
 
 
-def read_review(path: Path) -> "SourcedReview":
+def read_review(path: Path) -> SourcedReview:
     """Load one review file; raise ContentErrors listing every problem in it."""
     item, errors = load_review(path)
     if errors or item is None:
@@ -714,7 +718,8 @@ class SourcedReview:
 
 
 def load_reviews(folder: Path) -> tuple[list[SourcedReview], list[ContentError]]:
-    """Every valid review in a folder, and every problem found in any of them."""
+    """Every valid review in a folder, and every problem found in reading any of them (the checks
+    within and across reviews are checks.py's: load_content)."""
     loaded: list[SourcedReview] = []
     errors: list[ContentError] = []
     paths = sorted(folder.glob("*.yaml"))
@@ -723,14 +728,6 @@ def load_reviews(folder: Path) -> tuple[list[SourcedReview], list[ContentError]]
         errors.extend(item_errors)
         if item is not None:
             loaded.append(item)
-    seen: dict[str, SourcedReview] = {}
-    for item in loaded:
-        first = seen.get(item.review.slug)
-        if first is not None:
-            errors.append(item.error(("slug",), f'"{item.review.slug}" is already the slug of {first.path.name} '
-                                                 f"(line {first.line(('slug',))}); each review needs its own slug"))
-        else:
-            seen[item.review.slug] = item
     if not paths and not errors:
         errors.append(ContentError(folder, None, None, "contains no review files (*.yaml)"))
     return loaded, errors

@@ -9,23 +9,25 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
+from jinja2 import FileSystemBytecodeCache
+from jinja2.bccache import Bucket
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from jinja2 import FileSystemBytecodeCache
-from jinja2.bccache import Bucket
-from markupsafe import Markup
 
-from .checks import read_cpd_questions
+from .checks import ReviewSlug, cross_review_errors, no_reviews_error, read_lists
+from .epub_files import EPUB_OUTPUTS, epub_print_key
 from .errors import ContentError, ContentErrors
-from .store import copy_into_site, report_damage, write_atomic
 from .incremental import (
     AssetFingerprints,
     BuildCache,
@@ -36,19 +38,47 @@ from .incremental import (
     pdf_signature,
     warm_up,
 )
-from .workers import run_jobs
-from .pdf import PdfJob, cached_pdf, copy_pdf, print_asset_problems, referenced_files, render_pdfs
-from .search import PageDigest, SearchIndexError, build_index, cached_index, ensure_index, install_index
-from .template_errors import check_syntax, describe as describe_template_error
-from .epub_files import EPUB_OUTPUTS, epub_print_key
-from .outputs import OUTPUTS, action_plan_path, docx_path, epub_path, page_path, pdf_path, print_key
+from .outputs import (
+    OUTPUTS,
+    action_plan_path,
+    docx_path,
+    epub_path,
+    page_path,
+    pdf_path,
+    print_key,
+)
+from .pdf import (
+    PdfJob,
+    cached_pdf,
+    copy_pdf,
+    print_asset_problems,
+    referenced_files,
+    render_pdfs,
+)
 from .rendering import template_environment
+from .search import (
+    PageDigest,
+    SearchIndexError,
+    build_index,
+    cached_index,
+    ensure_index,
+    install_index,
+)
+from .store import copy_into_site, report_damage, write_atomic
+from .template_errors import check_syntax
+from .template_errors import describe as describe_template_error
+from .workers import run_jobs
 
 # The review models (pydantic), Markdown, WeasyPrint, pikepdf and python-docx are imported
 # only when something has to be checked or rendered: a build where every review and PDF
 # comes from the cache (incremental.py) never loads them.
 
 log = get_plugin_logger(__name__)
+# Content warnings (a recommendation no finding cites, a young people's page above its reading-age
+# target ...) are logged at WARNING, but not under "mkdocs": mkdocs' `strict: true` (mkdocs.yml)
+# aborts on any warning logged there, and these are the staff's to weigh unless the build is asked
+# to be strict about them too (`build.py build --strict`: the plugin's `strict` option).
+content_log = logging.getLogger("reviewpress.content")
 
 
 class CheckedBytecodeCache(FileSystemBytecodeCache):
@@ -100,6 +130,7 @@ class ReviewPluginConfig(base.Config):
     search_cache_dir = c.Type(str, default=".cache/search")
     build_cache_dir = c.Type(str, default=".cache/build")  # reviews' records and rendered HTML (incremental.py)
     epub_cache_dir = c.Type(str, default=".cache/epub")  # EPUB files (epub_files.py)
+    strict = c.Type(bool, default=False)  # any content warning fails the build (build --strict)
 
 
 def _render_generated(page, title: str, config, files) -> None:
@@ -185,7 +216,9 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         return trigger
 
     def on_config(self, config):
-        root = Path(config.config_file_path).parent
+        # `mkdocs build -f mkdocs.yml` (and ProperDocs, which asks for it) gives a relative path, while docs_dir
+        # comes absolute: every content file compared with a folder made from root would seem outside it.
+        root = Path(os.path.abspath(config.config_file_path)).parent
         self.root = root
         self.reviews_dir = root / self.config.reviews_dir
         self.templates_dir = root / self.config.templates_dir
@@ -231,7 +264,13 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.stats["reviews"] = len(self.reviews)
         self.warnings = [w for record in self.reviews for w in record["warnings"]]
         for warning in self.warnings:
-            log.info(f"warning: {warning}")
+            content_log.warning(warning)
+        if self.warnings and self.config.strict:
+            count = len(self.warnings)
+            raise PluginError("\n".join([
+                f"Found {count} warning{'' if count == 1 else 's'} in the content, and this build is strict (--strict): "
+                "it fails on any warning. Nothing was published; the last good site/ is unchanged.", "",
+                *(f"- warning: {w}" for w in self.warnings)]))
         self.pdf_infos = {}
         pending = self._render_pdfs() if self.config.pdfs else []
         if self.config.pdfs and not pending:
@@ -253,7 +292,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                          organisations=self._organisations_file(), site_url=self.site_url, themes=self._themes_file(),
                          light=light)
 
-    def _review_records(self, file_errors: list[ContentError] = ()) -> tuple[dict[Path, dict], list[str], list[Path]]:
+    def _review_records(self, file_errors: Sequence[ContentError] = ()) -> tuple[dict[Path, dict], list[str], list[Path]]:
         """Every review's record: from the cache when its key is unchanged, else loaded, checked and rendered.
 
         Raises PluginError listing every content problem in every file.
@@ -274,29 +313,17 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
                 records[path] = record
         errors: list[ContentError] = list(file_errors) + list(misplaced)
         if not self.config.drafts and getattr(self, "command", "build") != "serve":
-            from .importing.drafts import draft_errors  # never publish an imported draft by accident
+            from .importing.drafts import (
+                draft_errors,  # never publish an imported draft by accident
+            )
 
             errors += draft_errors(paths)
         problems: list[str] = []
+        slugs = {path: ReviewSlug(path, record["slug"], record.get("slug_line")) for path, record in records.items()}
         if stale:
-            try:
-                read_cpd_questions(cpd_template)
-            except ContentErrors as exc:
-                errors += exc.errors  # the reviews are still checked, so every problem is reported at once
-            if self._organisations_file() is not None:
-                from .organisations import read_organisations
-
-                try:
-                    read_organisations(self._organisations_file())
-                except ContentErrors as exc:
-                    errors += exc.errors
-            if self._themes_file() is not None:
-                from .themes import read_themes
-
-                try:
-                    read_themes(self._themes_file())
-                except ContentErrors as exc:
-                    errors += exc.errors
+            # The lists are read here too, so that a mistake in one is reported once, with the reviews'
+            # problems (the workers read them for themselves and report none of their mistakes).
+            errors += read_lists(cpd_template, self._organisations_file(), self._themes_file()).errors
             if len(stale) > 2:
                 warm_up()  # load what every worker needs once, before they fork
             # serve, after its first build: a save shows quickest if only the web pages are made now;
@@ -305,17 +332,14 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
             for result in run_jobs(build_review, [self._job(path, light) for path in stale]):
                 errors += result.errors
                 problems += result.problems
+                if result.slug is not None:
+                    slugs[result.path] = result.slug
                 if result.record is not None:
                     records[result.path] = result.record
                     self.stats["reviews_rendered"].append(result.record["slug"])
         if not paths:
-            errors.append(ContentError(self.reviews_dir, None, None, "contains no review files (*.yaml)"))
-        seen: dict[str, Path] = {}
-        for path in sorted(records):
-            slug = records[path]["slug"]
-            if slug in seen:
-                errors.append(ContentError(path, None, "slug", f'"{slug}" is already the slug of {seen[slug].name}; each review needs its own slug'))
-            seen.setdefault(slug, path)
+            errors.append(no_reviews_error(self.reviews_dir))
+        errors += cross_review_errors(list(slugs.values()))
         if errors:
             raise PluginError(ContentErrors(errors).report() + "".join(f"\n- {p}" for p in dict.fromkeys(problems)))
         return records, problems, stale
@@ -376,7 +400,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.stats["pdf_seconds"] = time.perf_counter() - started
         return []
 
-    def _start_pdfs_in_background(self, jobs: list[PdfJob], partial: list[Path] = ()) -> None:
+    def _start_pdfs_in_background(self, jobs: list[PdfJob], partial: Sequence[Path] = ()) -> None:
         """serve: after the pages are shown, make the reviews' print HTML and DOCX where only
         their web pages were made (partial), render the PDFs not in the cache, then rebuild
         (the pages then link to them, and the browser reloads). Until then the pages of the
@@ -450,7 +474,12 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
     def _make_epubs(self) -> None:
         """Every review's EPUBs: from the EPUB cache, else made now (after the PDFs: the full report's
         page list follows the standard PDF's pages)."""
-        from .epub_files import PAGE_LIST_OUTPUT, assets_fingerprint, cache_key, cached_epub
+        from .epub_files import (
+            PAGE_LIST_OUTPUT,
+            assets_fingerprint,
+            cache_key,
+            cached_epub,
+        )
         from .incremental import EpubWork, build_epubs
 
         cache_dir = self.root / self.config.epub_cache_dir
@@ -581,7 +610,7 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
         self.report_json_ld = {}
         for review in catalogue.reviews:
             self.report_json_ld[review["url"]] = json_ld(review, self.site_url)
-        self.browse = {"regions": [], "years": []}
+        self.browse: dict[str, list[SimpleNamespace]] = {"regions": [], "years": []}
         for listing in listings(catalogue):
             first_page = (listing.context.get("pagination") or {}).get("current", 1) == 1
             if listing.context.get("kind") in ("region", "year") and first_page:
@@ -638,7 +667,8 @@ class ReviewPlugin(BasePlugin[ReviewPluginConfig]):
 
     def _publish_only_what_is_meant(self, files: Files, config) -> None:
         for file in list(files):
-            if file.abs_src_path is not None and os.path.normpath(file.abs_src_path) in self._dropped:
+            # abspath: with `-f mkdocs.yml` the theme's files come with paths relative to the working folder.
+            if file.abs_src_path is not None and os.path.abspath(file.abs_src_path) in self._dropped:
                 files.remove(file)
 
     @staticmethod
