@@ -100,14 +100,14 @@ def workbook(plan: ActionPlan, when: dt.datetime) -> bytes:
     about.set_column(0, 0, 34)
     about.set_column(1, 1, 90)
     about.write_string(0, 0, f"Action plan template for {plan.organisation.name}", title)
-    for row, (name, value) in enumerate(_about_rows(plan), start=2):
-        about.write_string(row, 0, name, label)
+    for about_row, (name, value) in enumerate(_about_rows(plan), start=2):
+        about.write_string(about_row, 0, name, label)
         if name == "Send it to":
-            about.write_url(row, 1, f"mailto:{value}", link, string=value)
+            about.write_url(about_row, 1, f"mailto:{value}", link, string=value)
         elif name == "Review":
-            about.write_url(row, 1, _excel_url(plan.review_url), link, string=value)
+            about.write_url(about_row, 1, _excel_url(plan.review_url), link, string=value)
         else:
-            about.write_string(row, 1, value, wrap)
+            about.write_string(about_row, 1, value, wrap)
     about.write_string(len(_about_rows(plan)) + 3, 0, "Your action plan is on the sheet 'Action plan'; the paragraphs behind "
                        "each recommendation are on the sheet 'Evidence'.", wrap)
     about.set_landscape()

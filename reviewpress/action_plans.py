@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from .deadlines import add_working_days, weekday_date
 from .inline import anchor_id, plain
 from .model import Review, iter_findings
-from .organisations import ORGANISATION_TYPES, Organisation, OrganisationDirectory, file_slug
+from .organisations import (
+    ORGANISATION_TYPES,
+    Organisation,
+    OrganisationDirectory,
+    file_slug,
+)
 
 STATUSES = ("Not started", "In progress", "Completed")
 FORMATS = {"xlsx": "Excel", "docx": "Word", "csv": "CSV"}

@@ -141,7 +141,7 @@ def paginate(groups: list[dict], per_page: int) -> list[list[dict]]:
     return chunks
 
 
-def listings(catalogue: "Catalogue", per_page: int = PER_PAGE) -> list[Listing]:
+def listings(catalogue: Catalogue, per_page: int = PER_PAGE) -> list[Listing]:
     """Every page of the recommendations section and the data page."""
     home = {"title": "All reviews", "url": "."}
     section = {"title": "Recommendations across reviews", "url": f"{SECTION}/"}

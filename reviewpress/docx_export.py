@@ -26,8 +26,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from .inline import plain
-from .outputs import size_label
 from .model import CpdQuestion, Review
+from .outputs import size_label
 
 BRAND = RGBColor(0x2B, 0x12, 0x38)
 FONT = "Arial"
@@ -56,7 +56,7 @@ def document_date(review: Review) -> dt.datetime:
     """The date the file claims: SOURCE_DATE_EPOCH, else the publication date (UTC midnight)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(max(int(epoch), 315532800), dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.fromtimestamp(max(int(epoch), 315532800), dt.UTC).replace(tzinfo=None)
     m = review.metadata
     day = m.publication_date
     if day is None and m.publication_month:

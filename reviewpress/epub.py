@@ -87,7 +87,7 @@ def pdf_page_map(pdf_bytes: bytes) -> dict[str, int]:
 
     pages: dict[str, int] = {}
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        numbers = {page.objgen: index for index, page in enumerate(pdf.pages, start=1)}
+        numbers = {page.obj.objgen: index for index, page in enumerate(pdf.pages, start=1)}
 
         def page_of(dest) -> int | None:
             if isinstance(dest, pikepdf.Dictionary):
@@ -374,7 +374,8 @@ def _font_files(css: str) -> list[str]:
 
 
 def _document_date(review: Review) -> dt.datetime:
-    from .docx_export import document_date  # the rule of the Word files: SOURCE_DATE_EPOCH, else the publication
+    # the rule of the Word files: SOURCE_DATE_EPOCH, else the publication
+    from .docx_export import document_date
 
     return document_date(review)
 
@@ -511,6 +512,8 @@ def make_epub(review: Review, output_key: str, env: jinja2.Environment, cpd_defa
         title=book_title, body_class=body_class, toc=toc, toc_pages=toc_pages, landmarks=landmarks, page_list=page_list)
     nav_root = etree.fromstring(nav_text.encode("utf-8"), _parser())
 
+    if env.loader is None:
+        raise ValueError("make_epub needs a template environment with a loader, to read epub/epub.css")
     css = env.loader.get_source(env, "epub/epub.css")[0]
     fonts = _font_files(css)
     files: dict[str, bytes] = {

@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import lxml.html
 
@@ -354,7 +354,7 @@ def structure_elements(data: dict) -> list[tuple[str, str]]:
             else:
                 elements.append((kind, _flat(value)))
 
-    def sections(items: list) -> None:
+    def sections(items: list | None) -> None:
         for section in items or []:
             elements.append(("section", f"{section.get('number') or ''}|{section['title']}"))
             blocks(section.get("blocks"))

@@ -9,14 +9,14 @@ handler, style, iframe, form or javascript:/data: URL reaches a page.
 from __future__ import annotations
 
 import functools
-from html import escape as html_escape
 import hashlib
 import json
 import re
 import secrets
+from collections.abc import Callable
 from contextlib import contextmanager
+from html import escape as html_escape
 from pathlib import Path
-from typing import Callable
 
 import markdown
 import nh3
@@ -274,7 +274,7 @@ class InlineRenderer:
                     html = clean(_md.reset().convert(source))
                 except RecursionError:  # lists inside lists deeper than markdown_risk lets through
                     return unformatted(text)
-            if key is not None:
+            if key is not None and _converted is not None:
                 _converted[key] = str(html)
         if _remembered is not None:
             _remembered[source] = html

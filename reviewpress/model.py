@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -144,7 +144,7 @@ class DateRange(Strict):
     end: dt.date = Field(description="Last day of the review visit.")
 
     @model_validator(mode="after")
-    def _in_order(self) -> "DateRange":
+    def _in_order(self) -> DateRange:
         if self.end < self.start:
             raise PydanticCustomError(
                 "date_order", "the review ends ({end}) before it starts ({start}); check both dates",
@@ -158,8 +158,10 @@ class Metadata(Strict):
 
     review_dates: DateRange | None = None
     publication_date: dt.date | None = None
+    # default= by name: type checkers find a model's defaults by keyword only, and Metadata must
+    # type-check as callable without arguments (Review.metadata's default_factory).
     publication_month: str | None = Field(
-        None, description='Where only a month is printed, as printed, for example "July 2016".'
+        default=None, description='Where only a month is printed, as printed, for example "July 2016".'
     )
     inspectors: list[Text] = Field(default_factory=list)
     provider_services: list[Text] = Field(default_factory=list)
@@ -170,7 +172,7 @@ class Metadata(Strict):
     deputy_chief_inspector_title: Text = "CQC Deputy Chief Inspector, Primary Medical Services and Integrated Care"
 
     @model_validator(mode="after")
-    def _published_after_review(self) -> "Metadata":
+    def _published_after_review(self) -> Metadata:
         if self.review_dates and self.publication_date and self.publication_date < self.review_dates.end:
             raise PydanticCustomError(
                 "date_order",
@@ -188,7 +190,7 @@ class ListItem(Strict):
     items: list[Text] = Field(default_factory=list, description="Sub-bullets.")
 
 
-BulletItem = Union[Text, ListItem]
+BulletItem = Text | ListItem
 
 
 class Paragraph(Strict):
@@ -223,7 +225,7 @@ class FindingBlock(Strict):
 class CaseExample(Strict):
     label: Text | None = Field(None, description='As printed, e.g. "Case Example" or "Good Practice Example in Primary Care".')
     title: Text | None = Field(None, description="The rest of the label line, if any.")
-    blocks: list["Block"] = Field(min_length=1)
+    blocks: list[Block] = Field(min_length=1)
 
 
 class CaseExampleBlock(Strict):
@@ -260,7 +262,7 @@ class Box(Strict):
     kind: Literal["case-study", "checklist", "information", "summary"] = "case-study"
     title: Text
     place: Text | None = None
-    blocks: list["Block"] = Field(min_length=1)
+    blocks: list[Block] = Field(min_length=1)
 
 
 class BoxBlock(Strict):
@@ -333,21 +335,21 @@ def _block_tag(value: Any) -> str | None:
 
 
 Block = Annotated[
-    Union[
-        Annotated[Paragraph, Tag("p")],
-        Annotated[Heading, Tag("heading")],
-        Annotated[BulletList, Tag("bullets")],
-        Annotated[FindingBlock, Tag("finding")],
-        Annotated[CaseExampleBlock, Tag("case_example")],
-        Annotated[QuoteGroupBlock, Tag("quotes")],
-        Annotated[DisplayQuoteBlock, Tag("quote")],
-        Annotated[BoxBlock, Tag("box")],
-        Annotated[TableBlock, Tag("table")],
-        Annotated[PracticeRecommendationsBlock, Tag("recommendations_block")],
-        Annotated[RepeatRecommendationsBlock, Tag("repeat_recommendations")],
-        Annotated[KeyRecommendationsBlock, Tag("key_recommendations")],
-        Annotated[Signature, Tag("signature")],
-    ],
+    (
+        Annotated[Paragraph, Tag("p")]
+        | Annotated[Heading, Tag("heading")]
+        | Annotated[BulletList, Tag("bullets")]
+        | Annotated[FindingBlock, Tag("finding")]
+        | Annotated[CaseExampleBlock, Tag("case_example")]
+        | Annotated[QuoteGroupBlock, Tag("quotes")]
+        | Annotated[DisplayQuoteBlock, Tag("quote")]
+        | Annotated[BoxBlock, Tag("box")]
+        | Annotated[TableBlock, Tag("table")]
+        | Annotated[PracticeRecommendationsBlock, Tag("recommendations_block")]
+        | Annotated[RepeatRecommendationsBlock, Tag("repeat_recommendations")]
+        | Annotated[KeyRecommendationsBlock, Tag("key_recommendations")]
+        | Annotated[Signature, Tag("signature")]
+    ),
     Discriminator(
         _block_tag,
         custom_error_type="block_kind",
@@ -371,7 +373,7 @@ class Section(Strict):
     )
     number_shown: bool = Field(True, description="False where the source does not print the number (Bedford's Management).")
     blocks: list[Block] = Field(default_factory=list)
-    sections: list["Section"] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
 
 
 # --- recommendations and next steps -------------------------------------------
@@ -425,7 +427,7 @@ class KeyPoint(Strict):
     sections: list[Text] = Field(default_factory=list, description="Titles of sections it is based on (reports without numbered findings).")
 
     @model_validator(mode="after")
-    def _has_evidence(self) -> "KeyPoint":
+    def _has_evidence(self) -> KeyPoint:
         if not (self.findings or self.recommendations or self.sections):
             raise ValueError("a key point must name the findings, recommendations or sections it is based on")
         return self
@@ -486,7 +488,7 @@ class CpdQuestion(Strict):
     )
 
     @model_validator(mode="after")
-    def _options_match_kind(self) -> "CpdQuestion":
+    def _options_match_kind(self) -> CpdQuestion:
         if self.kind == "checkboxes" and not self.options:
             raise ValueError(f"CPD question {self.id!r} is a checkboxes question without options")
         if self.kind != "checkboxes" and self.options:

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Sequence
 
 from .catalogue_pages import Catalogue
 from .outputs import spreadsheet_safe
@@ -122,7 +123,7 @@ def _csv(fields, rows) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _table_schema(fields, primary_key: list[str], foreign_keys: list[dict] = ()) -> dict:
+def _table_schema(fields, primary_key: list[str], foreign_keys: Sequence[dict] = ()) -> dict:
     schema: dict = {"fields": [{"name": name, "type": kind, "description": about} for name, kind, about in fields],
                     "primaryKey": primary_key, "missingValues": [""]}
     if foreign_keys:
@@ -203,10 +204,10 @@ def atom_feed(catalogue: Catalogue, site_url: str, site_name: str, site_descript
         day = review.get("publication_date") or review.get("review_end")
         if not day and review.get("year"):
             day = f"{review['year']}-01-01"
-        return dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc) if day else None
+        return dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC) if day else None
 
     dated = [when(r) for r in catalogue.reviews]
-    newest = max((d for d in dated if d), default=dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+    newest = max((d for d in dated if d), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
     feed = FeedGenerator()
     feed.id(f"tag:cqc.org.uk,2016:{site_name.lower().replace(' ', '-')}")
     feed.title(site_name)

@@ -146,7 +146,7 @@ def organisation_errors(item, directory: OrganisationDirectory) -> list[ContentE
     """Every organisation a review names (recommendation groups, next steps) must be in the list."""
     review = item.review
     errors: list[ContentError] = []
-    named = [(("recommendations", g, "organisations", i), name)
+    named: list[tuple[tuple[str | int, ...], str]] = [(("recommendations", g, "organisations", i), name)
              for g, group in enumerate(review.recommendations) for i, name in enumerate(group.organisations)]
     if review.next_steps:
         named += [(("next_steps", "required_from", i), name) for i, name in enumerate(review.next_steps.required_from)]

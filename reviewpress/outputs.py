@@ -22,7 +22,7 @@ class Output:
     large_print: bool = False  # also published as a large-print PDF (the CPD form is not: it is filled in on screen or paper)
 
     @property
-    def editions(self) -> tuple["Edition", ...]:
+    def editions(self) -> tuple[Edition, ...]:
         return EDITIONS if self.large_print else EDITIONS[:1]
 
 

@@ -15,10 +15,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .outputs import size_label
 from .store import copy_into_site, read_info, write_with_info
-
 
 
 class _Pikepdf:
@@ -31,7 +31,10 @@ class _Pikepdf:
         return getattr(module, name)
 
 
-pikepdf = _Pikepdf()
+if TYPE_CHECKING:
+    import pikepdf
+else:
+    pikepdf = _Pikepdf()
 
 PDF_OPTIONS = dict(pdf_variant="pdf/ua-1", custom_metadata=True)
 # Bump when what render_pdf_bytes does to WeasyPrint's output changes, so cached PDFs are remade.
@@ -76,9 +79,9 @@ class _ErrorCollector(logging.Handler):
             self.messages.append(message)
 
 
-def _struct_elements(root: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+def _struct_elements(root: pikepdf.Object) -> list[pikepdf.Object]:
     """Every structure element reachable from the structure tree root through /K, in order."""
-    found: list[pikepdf.Dictionary] = []
+    found: list[pikepdf.Object] = []
     seen: set[tuple[int, int]] = set()
     stack = [root.get("/K")]
     while stack:
@@ -111,10 +114,10 @@ def _definition_list_items(pdf: pikepdf.Pdf) -> None:
             if not isinstance(group, pikepdf.Dictionary) or group.get("/S") != pikepdf.Name.Div:
                 continue
             items = list(group.K) if isinstance(group.get("/K"), pikepdf.Array) else []
-            bodies = []
+            bodies: list[pikepdf.Object] = []
             for item in items:
-                kids = item.get("/K") if isinstance(item, pikepdf.Dictionary) else None
-                kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+                content = item.get("/K") if isinstance(item, pikepdf.Dictionary) else None
+                kids = list(content) if isinstance(content, pikepdf.Array) else [content]
                 if item.get("/S") != pikepdf.Name.LI or len(kids) != 1 or not isinstance(kids[0], pikepdf.Dictionary) \
                         or kids[0].get("/S") != pikepdf.Name.LBody:
                     bodies = []
@@ -143,8 +146,8 @@ def _scope_table_headers(pdf: pikepdf.Pdf) -> None:
         if not isinstance(row, pikepdf.Dictionary):
             continue
         section = row.get("/P")
-        kids = row.get("/K")
-        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        content = row.get("/K")
+        kids = list(content) if isinstance(content, pikepdf.Array) else [content]
         has_data = any(isinstance(k, pikepdf.Dictionary) and k.get("/S") == pikepdf.Name.TD for k in kids)
         in_head = isinstance(section, pikepdf.Dictionary) and section.get("/S") == pikepdf.Name.THead
         scope = pikepdf.Name.Row if has_data and not in_head else pikepdf.Name.Column
@@ -345,7 +348,11 @@ def render_pdfs(jobs: list[PdfJob], templates_dir: Path, cache_dir: Path, worker
                         progress(done, len(todo), key)
     for job in todo:
         if job.key not in errors:
-            infos[job.key] = cached_pdf(cache_dir, keys[job.key])
+            info = cached_pdf(cache_dir, keys[job.key])
+            if info is None:  # written a moment ago, so only a failing disk gets here
+                errors[job.key] = "the PDF just rendered cannot be read back from the cache"
+            else:
+                infos[job.key] = info
     return infos, errors, len(todo)
 
 

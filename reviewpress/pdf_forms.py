@@ -129,10 +129,11 @@ def name_fields(pdf: pikepdf.Pdf, html: str) -> None:
             _checkbox_appearance(pdf, acroform, field)
 
 
-def _checkbox_appearance(pdf: pikepdf.Pdf, acroform: pikepdf.Dictionary, field: pikepdf.Dictionary) -> None:
+def _checkbox_appearance(pdf: pikepdf.Pdf, acroform: pikepdf.Object, field: pikepdf.Object) -> None:
     if "/NeedAppearances" in acroform:
         del acroform["/NeedAppearances"]
-    normal = field.get("/AP", {}).get("/N")
+    appearances = field.get("/AP")
+    normal = appearances.get("/N") if appearances is not None else None
     if isinstance(normal, pikepdf.Dictionary) and "/Off" not in normal:
         rect = [float(x) for x in field.Rect]
         normal.Off = pdf.make_stream(

@@ -277,7 +277,7 @@ class _Shaper:
                     todo[0:0] = [(k, kid) for k in _kids(kid)]  # an anonymous box inside its own element
                     continue
                 first_head = next((o for o in out if _is_element(o) and o.S == N.THead and theirs is not None
-                                   and self.info(o) is not None and self.info(o).key == theirs.key), None)
+                                   and (head_info := self.info(o)) is not None and head_info.key == theirs.key), None)
                 if kid.S == N.THead and first_head is not None:
                     # A table's header row repeated on the next page: page furniture (an artifact). Its
                     # cells' ids, which the data cells of that page name as /Headers, become the first's.
@@ -285,7 +285,7 @@ class _Shaper:
                     continue
                 before = out[-1] if out else None
                 if before is not None and _is_element(before) and theirs is not None and not theirs.leader and \
-                        self.info(before) is not None and self.info(before).key == theirs.key and before.S == kid.S:
+                        (before_info := self.info(before)) is not None and before_info.key == theirs.key and before.S == kid.S:
                     _set_kids(before, _kids(before) + [self.moved(k, kid, before) for k in _kids(kid)])
                     continue
             out.append(kid)
@@ -467,7 +467,7 @@ def _rebuild(pdf: pikepdf.Pdf, document, leader_content: set, dropped_annotation
                 annotations[int(kid.Obj.StructParent)] = element
     # WeasyPrint's parent tree lists every MCID of a page (whether its element is in the tree or not).
     old = root.get("/ParentTree")
-    old_nums = old.get("/Nums", []) if old is not None else []
+    old_nums: pikepdf.Object | list = old.get("/Nums", []) if old is not None else []
     counts = {int(old_nums[i]): len(old_nums[i + 1]) for i in range(0, len(old_nums), 2)
               if isinstance(old_nums[i + 1], pikepdf.Array)}
     entries: dict[int, object] = {}  # parent tree key -> a page's elements by MCID, or an annotation's element

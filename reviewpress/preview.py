@@ -36,7 +36,7 @@ def error_box(message: str) -> bytes:
         "<p style=\"margin:0 0 .5rem\">This preview shows the last version that built. Fix the problem below and save again; "
         "the page reloads by itself.</p>"
         f'<pre style="white-space:pre-wrap;margin:0;font-size:1rem">{html.escape(message)}</pre></div>'
-    ).encode("utf-8")
+    ).encode()
 
 
 class _Errors(logging.Handler):

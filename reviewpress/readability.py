@@ -199,7 +199,7 @@ def _scorer():
 
 # Where scores are remembered between builds (incremental.py sets it to a folder of the build
 # cache); None: not remembered (`build.py check`, the tests).
-SCORES_DIR = None
+SCORES_DIR: Path | None = None
 
 
 class _RememberedScores:
@@ -440,8 +440,9 @@ def vocabulary_words(text: str) -> list[str]:
 def read_allow_list(path) -> frozenset[str]:
     """The reviewed allow-list: a YAML mapping whose `words:` is a list of words (compared in lower
     case, with the same endings taken off as the easy words). No file: no words allowed."""
-    import yaml
     from pathlib import Path
+
+    import yaml
 
     path = Path(path)
     if not path.is_file():
@@ -516,7 +517,7 @@ def vocabulary_errors(item) -> list:
         return [ContentError(path, None, None, f"could not be read as a list of words (words: [...]): {exc}")]
     review = item.review
     errors = []
-    for where, word, text in undefined_words(review.young_people, allowed=allowed, area=review.area):
+    for where, word, _text in undefined_words(review.young_people, allowed=allowed, area=review.area):
         if where == ("young_people",):
             place = "the page's own text (templates/outputs/young-people.html) uses"
         else:

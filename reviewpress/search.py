@@ -135,13 +135,15 @@ def page_records(url: str, page_html: str) -> list[tuple[str, str, str]]:
     return [(u, t, "".join(parts)) for u, t, parts in records]
 
 
-def write_records(site_dir: Path | None, pages: "PageDigest", urls: list[str], target: Path) -> int:
+def write_records(site_dir: Path | None, pages: PageDigest, urls: list[str], target: Path) -> int:
     """One small HTML file per record of the pages, for Pagefind to index. Returns how many."""
     count = 0
     for url in urls:
         if pages.html is not None:
             page_html = pages.html[url]
         else:
+            if site_dir is None:  # the same TypeError as `None / ...`, saying what was missing
+                raise TypeError("write_records needs site_dir when the pages were not kept as HTML")
             path = site_dir / (url + "index.html" if url == "" or url.endswith("/") else url)
             page_html = path.read_text(encoding="utf-8")
         h1 = _H1.search(page_html)

@@ -56,7 +56,7 @@ def read_themes(path: Path) -> ThemeList:
     if reading.errors or themes is None:
         raise ContentErrors(reading.errors or [ContentError(path, None, None, "is not a list of themes")])
     errors: list[ContentError] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     for i, theme in enumerate(themes):
         for key, value in (("id", theme.id), ("name", theme.name)):
             folded = value.casefold()
@@ -113,7 +113,7 @@ def write_suggestions(path: Path, suggestions: list[tuple[int | None, str, list[
     """Add `themes: [...]` under each recommendation's number, changing nothing else in the file; how many were written."""
     lines = path.read_text(encoding="utf-8").split("\n")
     written = 0
-    for line, _, ids in sorted((s for s in suggestions if s[0] and s[2]), reverse=True):
+    for line, _, ids in sorted(((line, number, ids) for line, number, ids in suggestions if line and ids), reverse=True):
         found = re.match(r"^(\s*)(- )?number:", lines[line - 1])
         if not found:
             continue

@@ -25,9 +25,11 @@ def process_pool(workers: int):
     from concurrent.futures import ProcessPoolExecutor
 
     method = START_METHOD if START_METHOD in multiprocessing.get_all_start_methods() else None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_lower_priority if WORKER_NICENESS else None,
-                               initargs=(WORKER_NICENESS,) if WORKER_NICENESS else ())
+    context = multiprocessing.get_context(method)
+    if WORKER_NICENESS:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                   initializer=_lower_priority, initargs=(WORKER_NICENESS,))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 def run_jobs(function, jobs: list, workers: int | None = None):

@@ -56,7 +56,6 @@ def wrapped_at_80(text: str) -> str:
         if len(line) <= 80 or "\t" in line:
             out.append(line)
             continue
-        indent = re.match(r"^\s*(?:[-•]\s+)?", line).group(0)
         out.extend(textwrap.wrap(line, width=80, subsequent_indent="", break_on_hyphens=False, break_long_words=False))
     return "\n".join(out)
 

@@ -207,7 +207,12 @@ def test_young_people_checks_find_long_lines_and_cramped_text(broken_site):
 
 def test_search_results_are_accessible(browser_session):
     """The search page after a search: results come from JavaScript, so they are checked in that state too."""
-    from .browser import CONTRAST_RULES, axe_violations, focus_problems, structure_problems
+    from .browser import (
+        CONTRAST_RULES,
+        axe_violations,
+        focus_problems,
+        structure_problems,
+    )
 
     problems = []
     for scheme in ("light", "dark"):

@@ -8,8 +8,8 @@ to the element it lands on in the built site.
 from __future__ import annotations
 
 import csv
-import html as htmllib
 import datetime as dt
+import html as htmllib
 import io
 import re
 import shutil
@@ -19,6 +19,8 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urljoin
 
+import docx
+import openpyxl  # pyproject [test]; make test installs it
 import pytest
 import yaml
 
@@ -27,9 +29,6 @@ from reviewpress.deadlines import add_working_days
 from reviewpress.errors import ContentErrors
 
 from .conftest import REVIEWS_DIR, ROOT
-
-import openpyxl  # noqa: E402  (pyproject [test]; make test installs it)
-import docx  # noqa: E402
 
 ORGANISATIONS = ROOT / "content" / "organisations.yaml"
 
@@ -97,7 +96,7 @@ def _lands_on(site: Path, from_file: Path, url: str) -> str:
 
 def test_every_organisation_named_has_its_three_files(built_site):
     assert EXPECTED, "no local review names an organisation"
-    for (slug, organisation), rows in EXPECTED.items():
+    for slug, organisation in EXPECTED:
         for fmt, path in _files(built_site, slug, organisation).items():
             assert path.is_file(), f"{slug}: no {fmt} action plan for {organisation}"
     made = {p.name for p in built_site.glob("reviews/*/*-action-plan-*")}

@@ -4,12 +4,12 @@ professional would notice if any of them broke."""
 
 from __future__ import annotations
 
-from html import unescape
 import io
 import re
 import shutil
 import subprocess
 import zipfile
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,10 +19,15 @@ import pytest
 from pikepdf.form import CheckboxField, Form, TextField
 from pydantic import ValidationError
 
+from reviewpress.checks import read_cpd_questions
 from reviewpress.context import OUTPUT_BY_KEY, docx_path, pdf_path
 from reviewpress.docx_export import cpd_document
-from reviewpress.model import DEFAULT_ANSWER_LINES, CpdQuestion, Review, check_cpd_questions
-from reviewpress.plugin import read_cpd_questions
+from reviewpress.model import (
+    DEFAULT_ANSWER_LINES,
+    CpdQuestion,
+    Review,
+    check_cpd_questions,
+)
 from reviewpress.schema_export import review_json_schema
 
 from .conftest import ROOT, review_slugs

@@ -33,13 +33,23 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from reviewpress.epub import CONFORMS_TO, EPUB_OUTPUTS, IDENTIFIER_NAMESPACE, make_epub, pdf_page_map
+from reviewpress.checks import read_cpd_questions
+from reviewpress.epub import (
+    CONFORMS_TO,
+    EPUB_OUTPUTS,
+    IDENTIFIER_NAMESPACE,
+    make_epub,
+    pdf_page_map,
+)
 from reviewpress.inline import anchor_id
 from reviewpress.model import iter_findings
 from reviewpress.outputs import OUTPUT_BY_KEY, epub_path, pdf_path
 from reviewpress.pdf import render_pdf_bytes
-from reviewpress.checks import read_cpd_questions
-from reviewpress.rendering import render_content, render_print_document, template_environment
+from reviewpress.rendering import (
+    render_content,
+    render_print_document,
+    template_environment,
+)
 
 from .conftest import ROOT, review_slugs
 
@@ -138,7 +148,7 @@ class Book:
         return self.docs[self.nav_href]
 
     def navs(self, kind: str) -> list:
-        return [n for n in self.nav.iter("{%s}nav" % NS["x"]) if kind in (n.get(EPUB_TYPE) or "").split()]
+        return [n for n in self.nav.iter(f"{{{NS['x']}}}nav") if kind in (n.get(EPUB_TYPE) or "").split()]
 
 
 @pytest.fixture(scope="module")
@@ -251,7 +261,7 @@ def test_every_link_lands_on_its_id(books, case):
     book = books[case]
     ids = book.ids()
     for href, doc in book.docs.items():
-        for link in doc.iter("{%s}a" % NS["x"]):
+        for link in doc.iter(f"{{{NS['x']}}}a"):
             target = link.get("href")
             if target is None or re.match(r"^(https?|mailto|tel):", target):
                 continue

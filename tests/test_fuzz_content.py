@@ -16,13 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reviewpress.checks import load_content
 from reviewpress.cli import build_site
 from reviewpress.errors import ContentErrors
 from reviewpress.loading import yaml_lines
-from reviewpress.checks import load_content
 
-from .content_tools import tree_hash
 from .conftest import REVIEWS_DIR, ROOT
+from .content_tools import tree_hash
 
 BASE = (REVIEWS_DIR / "bedford.yaml").read_text(encoding="utf-8")
 CPD_TEMPLATE = ROOT / "content" / "cpd-template.yaml"

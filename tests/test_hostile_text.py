@@ -29,12 +29,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reviewpress.checks import load_content, read_cpd_questions
 from reviewpress.errors import ContentErrors
 from reviewpress.inline import _EMAIL, InlineRenderer, plain
 from reviewpress.integrity import check_review
 from reviewpress.loading import SourcedReview, read_review
 from reviewpress.model import cited_recommendations, iter_findings
-from reviewpress.checks import load_content, read_cpd_questions
 from reviewpress.rendering import render_content, template_environment
 
 from .conftest import REVIEWS_DIR, ROOT

@@ -8,7 +8,12 @@ from pathlib import Path
 import lxml.html
 import yaml
 
-from reviewpress.model import Review, cited_recommendations, iter_texts, unreadable_citations
+from reviewpress.model import (
+    Review,
+    cited_recommendations,
+    iter_texts,
+    unreadable_citations,
+)
 from reviewpress.organisations import read_organisations
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,11 +17,11 @@ import yaml
 from reviewpress import fidelity
 from reviewpress.importer import draft_yaml, run_import
 from reviewpress.importing.blocks import plain_blocks
-from reviewpress.inline import without_emphasis
-from reviewpress.model import CITATION_PATTERN
 from reviewpress.importing.notes import Notes
 from reviewpress.importing.paragraphs import read_source
 from reviewpress.importing.readers import _pdf_lines, docx_text, pdf_text
+from reviewpress.inline import without_emphasis
+from reviewpress.model import CITATION_PATTERN
 from tests.docx_from_review import write_docx
 
 ROOT = Path(__file__).resolve().parent.parent

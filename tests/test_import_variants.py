@@ -9,7 +9,7 @@ would make (tests/import_variants.py). Figures are printed (`pytest -s`).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ def _committed(slug: str) -> dict:
     return yaml.safe_load((REVIEWS / f"{slug}.yaml").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _source(slug: str) -> str:
     return (SEEDS / f"{slug}.txt").read_text(encoding="utf-8")
 

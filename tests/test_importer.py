@@ -9,7 +9,11 @@ import yaml
 
 from reviewpress import fidelity
 from reviewpress.importer import draft_yaml, run_import, slug_from_name
-from reviewpress.importing.crossrefs import cited_recommendations, is_bracket_only, split_note
+from reviewpress.importing.crossrefs import (
+    cited_recommendations,
+    is_bracket_only,
+    split_note,
+)
 from reviewpress.importing.notes import Notes
 from reviewpress.importing.paragraphs import read_source
 from reviewpress.importing.repair import drop_unmatched_bold, join_wrapped

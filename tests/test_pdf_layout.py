@@ -18,8 +18,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
 import pikepdf
+import pytest
 from PIL import Image
 
 from reviewpress.context import OUTPUTS, pdf_path  # noqa: F401

@@ -7,7 +7,6 @@ policy is no-referrer. (Browser tests of the same live elsewhere.)"""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from .html_safety import css_urls, is_own_url, leaves_the_site, scan_file
 

@@ -6,9 +6,8 @@ too hard to read fails the build, and the message says which sentence to fix.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import pytest
 import yaml

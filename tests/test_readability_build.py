@@ -7,8 +7,8 @@ import shutil
 import pytest
 import yaml
 
-from reviewpress.errors import ContentErrors
 from reviewpress.checks import load_and_check
+from reviewpress.errors import ContentErrors
 
 from .conftest import REVIEWS_DIR, review_slugs
 

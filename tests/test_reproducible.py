@@ -5,19 +5,18 @@ scratch or from the build cache, in whichever folder. SOURCE_DATE_EPOCH is honou
 from __future__ import annotations
 
 import gzip
-import os
 import shutil
 import struct
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from reviewpress.checks import read_cpd_questions
 from reviewpress.cli import build_site
 from reviewpress.context import OUTPUTS, pdf_path
 from reviewpress.loading import read_review
 from reviewpress.pdf import render_pdf_bytes
-from reviewpress.checks import read_cpd_questions
 from reviewpress.rendering import render_print_document, template_environment
 
 from .conftest import REVIEWS_DIR, ROOT
@@ -65,7 +64,7 @@ def test_two_builds_of_the_same_input_are_byte_identical(two_builds):
 
 def test_output_holds_no_build_time_or_machine_path(two_builds):
     fresh_one, _, _, _ = two_builds
-    today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
     for name, data in fresh_one.items():
         if name.endswith((".html", ".xml", ".json", ".js", ".css")):
             text = data.decode("utf-8", "replace")
@@ -81,7 +80,7 @@ def test_source_date_epoch_is_honoured(two_builds, monkeypatch):
     # only the files that carry a date: the sitemap's, and the Word template's document dates
     assert {n for n in _different(fresh_one, dated) if not n.endswith(".docx")} <= {"sitemap.xml", "sitemap.xml.gz"}
     mtime = struct.unpack("<I", dated["sitemap.xml.gz"][4:8])[0]
-    assert datetime.fromtimestamp(mtime, timezone.utc).date().isoformat() == "2023-11-14"
+    assert datetime.fromtimestamp(mtime, UTC).date().isoformat() == "2023-11-14"
     assert gzip.decompress(dated["sitemap.xml.gz"]) == dated["sitemap.xml"]
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from reviewpress.checks import read_cpd_questions
 from reviewpress.cli import build_site
 from reviewpress.context import OUTPUTS
 from reviewpress.loading import read_review
-from reviewpress.checks import read_cpd_questions
 from reviewpress.rendering import render_print_document, template_environment
 
 from .conftest import ROOT

@@ -70,8 +70,8 @@ def plain_blocks(paragraphs: list[Paragraph], notes: Notes) -> list[dict]:
             blocks.append({"p": intro.text})
             notes.place(intro, "paragraph", "paragraph introducing a list")
             blocks.append({"bullets": [item.text for item in items]})
-            for item in items:
-                notes.place(item, "bullet", "list item printed without its bullet")
+            for bullet in items:
+                notes.place(bullet, "bullet", "list item printed without its bullet")
             notes.check(items[0].line, f"lines {items[0].line}-{items[-1].lines[-1]}: {len(items)} lines after "
                         f"{intro.text[-30:]!r} read as a list whose bullets the extraction dropped",
                         f"Are lines {items[0].line}-{items[-1].lines[-1]} a list? They follow a line ending with "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from reviewpress.model import Metadata
 
@@ -78,9 +78,9 @@ def import_report(text: str, slug: str, notes: Notes, known_organisations: Itera
         elif part.key == "management":
             sections.append(_management(part, journey_count, notes))
         elif part.key == "recommendations":
-            intro, groups = recommendation_groups(part.paragraphs, notes, known)
-            if intro:
-                review["recommendations_intro"] = intro
+            recommendations_intro, groups = recommendation_groups(part.paragraphs, notes, known)
+            if recommendations_intro:
+                review["recommendations_intro"] = recommendations_intro
             review["recommendations"] = groups
         elif part.key == "next_steps":
             named = [name for group in review.get("recommendations", []) for name in group["organisations"]]

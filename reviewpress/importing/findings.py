@@ -78,10 +78,11 @@ def _subsection_heading(paragraph: Paragraph, prefix: str) -> tuple[str, str] | 
 def _place(part: Part, paragraph: Paragraph, notes: Notes) -> None:
     text = paragraph.text
     number = _finding_number(paragraph, part.section["number"])
-    if number:
+    # _finding_number reads number from this same match, so whenever there is a number the match is there
+    if number and (numbered := _NUMBER.match(text)) is not None:
         _close_case(part, notes)
         _close_finding(part)
-        part.open_finding = {"number": number, "text": _NUMBER.match(text)["rest"]}
+        part.open_finding = {"number": number, "text": numbered["rest"]}
         part.section["blocks"].append({"finding": part.open_finding})
         notes.place(paragraph, "finding", f"finding {number}")
         return

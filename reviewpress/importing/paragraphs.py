@@ -188,7 +188,7 @@ def _is_lone_label(current: list[tuple[int, str]]) -> bool:
     if len(current) != 1:
         return False
     label = BOX_LABEL.match(current[0][1].strip())
-    return bool(label) and not label["rest"] and label["label"][0].isupper()
+    return label is not None and not label["rest"] and label["label"][0].isupper()
 
 
 def _wrap_width(lines: list[str]) -> int:

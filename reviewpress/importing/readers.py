@@ -183,16 +183,16 @@ def pdf_text(path: Path) -> str:
         for page in extract_pages(str(path), laparams=LAParams()):
             found: list[tuple] = []
 
-            def walk(container) -> None:
+            def walk(container, found: list[tuple]) -> None:
                 for item in container:
                     if isinstance(item, LTTextLine):
                         sizes = [char.size for char in item if isinstance(char, LTChar)]
                         found.append((item.y1, item.y0, item.x0, item.x1, _styled(item, LTChar).rstrip("\n"), item.height,
                                       max(sizes, default=0.0)))
                     elif not isinstance(item, (LTChar, LTAnno)) and hasattr(item, "__iter__"):
-                        walk(item)
+                        walk(item, found)
 
-            walk(page)
+            walk(page, found)
             pages.append(_rows(found))
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
         raise UnreadableDocument(f"{path.name} is not a PDF that can be read: {error}") from None
@@ -339,7 +339,7 @@ def _body_size(pages: list[list[dict]]) -> float:
 def _is_box_tag(text: str) -> bool:
     """Only the kind of a box, alone on its line: "Case example", not "Case example 2" or "Case study A"."""
     label = BOX_LABEL.match(text)
-    return bool(label) and names_only_the_kind(label)
+    return label is not None and names_only_the_kind(label)
 
 
 def _cover_labels(text: str) -> str:

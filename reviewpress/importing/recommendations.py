@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from .notes import Notes
 from .paragraphs import Paragraph
@@ -54,8 +54,8 @@ def recommendation_groups(
         else:
             notes.unplaced(paragraph.line, paragraph.text)
     empty = [group for group in groups if not group["items"]]
-    for group in empty:
-        notes.unplaced(None, f"recommendation group {group['number']} has no items: {group['lead_in']}")
+    for unfilled in empty:
+        notes.unplaced(None, f"recommendation group {unfilled['number']} has no items: {unfilled['lead_in']}")
     return intro, [group for group in groups if group["items"]]
 
 
