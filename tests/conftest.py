@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,11 @@ import pytest
 from reviewpress.cli import build_site
 from reviewpress.loading import read_reviews
 
+from .browser import browser_session, chromium_browser, site_server  # noqa: F401,E402
+
 # One browser and one local server for the whole session, shared by every browser test
 # (Playwright's sync API cannot run two sessions at once).
-from .browser import browser_session, chromium_browser, site_server  # noqa: F401,E402
+from .projects import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -43,13 +44,7 @@ def reviews():
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
     """A scratch copy of the project's inputs, for tests that break content on purpose."""
-    for name in ("content", "templates", "mkdocs.yml"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        else:
-            shutil.copy(source, tmp_path / name)
-    return tmp_path
+    return copy_project(tmp_path)
 
 
 # --- markers: `make test-fast` is `pytest -m "not slow and not browser"` -------------------------------

@@ -18,18 +18,13 @@ import pytest
 from reviewpress import cli
 from reviewpress.cli import build_site
 
-from .conftest import ROOT
 from .content_tools import tree_hash
+from .projects import copy_project
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("atomic-project")
-    for name in ("content", "templates"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "reviewpress").mkdir()
-    return project
+    return copy_project(tmp_path_factory.mktemp("atomic-project"))
 
 
 @pytest.fixture(scope="module")

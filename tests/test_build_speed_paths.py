@@ -24,6 +24,8 @@ from reviewpress import inline, loading, search
 from reviewpress.cli import build_site
 from reviewpress.model import BoxBlock, CaseExampleBlock, iter_blocks
 
+from .projects import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 
 HOSTILE = [
@@ -116,11 +118,7 @@ def test_two_indexers_fit_the_memory_target():
 
 
 def _web_project(tmp_path: Path) -> Path:
-    for name in ("content", "templates", "mkdocs.yml"):
-        source = ROOT / name
-        shutil.copytree(source, tmp_path / name) if source.is_dir() else shutil.copy(source, tmp_path / name)
-    (tmp_path / "reviewpress").symlink_to(ROOT / "reviewpress")  # mkdocs.yml watches it
-    return tmp_path
+    return copy_project(tmp_path, link_code=True)
 
 
 def _build(project: Path, site: Path) -> dict:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,22 +22,18 @@ import pytest
 from reviewpress.cli import build_site
 from reviewpress.outputs import every_pdf_path
 
+from .projects import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 PDFS_A_REVIEW = len(every_pdf_path("x"))  # each output's PDF, and the large-print editions
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("cache-project")
-    shutil.copytree(ROOT / "templates", root / "templates")
-    shutil.copytree(ROOT / "content", root / "content", ignore=shutil.ignore_patterns("reviews"))
-    (root / "content/reviews").mkdir()
-    source = (ROOT / "content/reviews/bedford.yaml").read_text(encoding="utf-8")
-    (root / "content/reviews/bedford.yaml").write_text(source, encoding="utf-8")
+    root = copy_project(tmp_path_factory.mktemp("cache-project"), reviews=["bedford"], link_code=True)
+    source = (root / "content/reviews/bedford.yaml").read_text(encoding="utf-8")
     copy = re.sub(r"^slug: bedford$", "slug: bedford-copy", source, count=1, flags=re.M)
     (root / "content/reviews/bedford-copy.yaml").write_text(copy, encoding="utf-8")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "reviewpress").symlink_to(ROOT / "reviewpress")  # mkdocs.yml watches it
     return root
 
 
@@ -98,7 +93,7 @@ def test_cache_renders_only_what_changed(project: Path):
 def test_a_web_only_build_makes_no_downloads_and_the_next_full_build_makes_them(project_copy: Path):
     """`build --no-pdf` (quick previews) makes neither PDFs nor the Word file, and its pages offer neither;
     the cache then must not hand its Word-less record to a full build."""
-    (project_copy / "reviewpress").symlink_to(ROOT / "reviewpress")  # mkdocs.yml watches it
+    # mkdocs.yml watches reviewpress/: project_copy gives an empty folder for it
     for other in (project_copy / "content/reviews").glob("*.yaml"):
         if other.name != "bedford.yaml":
             other.unlink()

@@ -10,7 +10,6 @@ so the table stays right when the review is edited.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from reviewpress.cli import build_site, check
 from reviewpress.errors import ContentErrors
 
 from .conftest import REVIEWS_DIR, ROOT
+from .projects import copy_project
 
 BEDFORD = (REVIEWS_DIR / "bedford.yaml").read_text(encoding="utf-8")
 CPD_TEMPLATE = ROOT / "content" / "cpd-template.yaml"
@@ -273,15 +273,7 @@ def test_all_of_a_runs_errors_are_reported_together(tmp_path, capsys):
 
 
 def _project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("content", "templates"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "reviewpress").mkdir()  # listed under watch: in mkdocs.yml
-    for review in (project / "content" / "reviews").glob("*.yaml"):
-        if review.name != "bedford.yaml":
-            review.unlink()
+    project = copy_project(tmp_path / "project", reviews=["bedford"])
     return project
 
 

@@ -9,7 +9,6 @@ a full build, which must leave the previous site/ exactly as it was when it fail
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from reviewpress.loading import yaml_lines
 
 from .conftest import REVIEWS_DIR, ROOT
 from .content_tools import tree_hash
+from .projects import copy_project
 
 BASE = (REVIEWS_DIR / "bedford.yaml").read_text(encoding="utf-8")
 CPD_TEMPLATE = ROOT / "content" / "cpd-template.yaml"
@@ -165,14 +165,7 @@ def test_mutated_reviews_are_valid_or_get_clean_errors(tmp_path, capsys):
 @pytest.fixture(scope="module")
 def small_project(tmp_path_factory) -> Path:
     """The project with one review (bedford), so that each full build is quick."""
-    project = tmp_path_factory.mktemp("fuzz-project")
-    for name in ("content", "templates"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "reviewpress").mkdir()
-    for review in (project / "content" / "reviews").glob("*.yaml"):
-        if review.name != "bedford.yaml":
-            review.unlink()
+    project = copy_project(tmp_path_factory.mktemp("fuzz-project"), reviews=["bedford"])
     return project
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,8 @@ from reviewpress.importer import run_import
 from reviewpress.importing.drafts import draft_errors
 from reviewpress.model import Review
 
+from .projects import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 
@@ -20,14 +21,7 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 @pytest.fixture
 def drafted(tmp_path) -> Path:
     """A scratch project whose only review is the importer's draft of BaNES, untouched."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("content", "templates"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "reviewpress").mkdir()  # listed under watch: in mkdocs.yml
-    for review in (project / "content" / "reviews").glob("*.yaml"):
-        review.unlink()
+    project = copy_project(tmp_path / "project", reviews=[])
     assert run_import(SEEDS / "banes.txt", "banes", project / "content" / "reviews") == 0
     return project
 

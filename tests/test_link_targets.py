@@ -14,7 +14,6 @@ heading and a box, earlier in the report, titled like the sections that young pe
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import lxml.html
@@ -24,8 +23,9 @@ from reviewpress.cli import build_site
 from reviewpress.inline import plain
 from reviewpress.loading import read_review
 
-from .conftest import REVIEWS_DIR, ROOT
+from .conftest import REVIEWS_DIR
 from .html_tools import resolve
+from .projects import copy_project
 
 BEDFORD = (REVIEWS_DIR / "bedford.yaml").read_text(encoding="utf-8")
 
@@ -47,11 +47,7 @@ def colliding_review() -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("link-targets")
-    for name in ("content", "templates"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "reviewpress").mkdir()  # listed under watch: in mkdocs.yml
+    project = copy_project(tmp_path_factory.mktemp("link-targets"))
     (project / "content" / "reviews" / "bedford-ids.yaml").write_text(colliding_review(), encoding="utf-8")
     built = project / "site"
     assert build_site(project / "mkdocs.yml", site_dir=built, pdfs=False, quiet=True) == 0

@@ -32,6 +32,8 @@ import yaml
 
 from reviewpress.cli import build_site
 
+from .projects import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -75,11 +77,7 @@ def _difference(name: str, ours: Path, theirs: Path, first: str, second: str) ->
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory) -> dict[str, dict[str, Path]]:
     """The same project built by `build.py build`, `mkdocs build` and `properdocs build`, each in its own copy."""
-    first = tmp_path_factory.mktemp("build.py") / "project"
-    for name in ("content", "templates"):
-        shutil.copytree(ROOT / name, first / name)
-    shutil.copy(ROOT / "mkdocs.yml", first / "mkdocs.yml")
-    (first / "reviewpress").mkdir()  # mkdocs.yml watches it
+    first = copy_project(tmp_path_factory.mktemp("build.py") / "project")
     _without_pdfs(first / "mkdocs.yml")
     projects = {"build.py": first}
     for command in ("mkdocs", "properdocs"):

@@ -5,7 +5,6 @@ scratch or from the build cache, in whichever folder. SOURCE_DATE_EPOCH is honou
 from __future__ import annotations
 
 import gzip
-import shutil
 import struct
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,15 +19,11 @@ from reviewpress.pdf import render_pdf_bytes
 from reviewpress.rendering import render_print_document, template_environment
 
 from .conftest import REVIEWS_DIR, ROOT
+from .projects import copy_project
 
 
 def _project(base: Path) -> Path:
-    base.mkdir(parents=True)
-    for name in ("content", "templates"):
-        shutil.copytree(ROOT / name, base / name)
-    shutil.copy(ROOT / "mkdocs.yml", base / "mkdocs.yml")
-    (base / "reviewpress").mkdir()
-    return base
+    return copy_project(base)
 
 
 def _files(site: Path) -> dict[str, bytes]:

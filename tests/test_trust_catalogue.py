@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
+from .projects import copy_project
 
 PYTHON = sys.executable
 
@@ -43,16 +44,7 @@ def _run(project: Path, *args: str, env: dict | None = None, timeout: int = 600)
 
 
 def _make_project(root: Path, reviews: tuple[str, ...] | None = None) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(ROOT / "templates", root / "templates")
-    shutil.copytree(ROOT / "content", root / "content")
-    if reviews is not None:
-        for review in (root / "content" / "reviews").glob("*.yaml"):
-            if review.stem not in reviews:
-                review.unlink()
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "reviewpress").mkdir()  # mkdocs.yml watches it
-    return root
+    return copy_project(root, reviews)
 
 
 @pytest.fixture(scope="module")
