@@ -126,7 +126,8 @@ def _named_templates(expression: str, every: list[str]) -> list[str] | None:
     prefix = re.match(rf"({_LITERAL})\s*[~+]", expression)  # "blocks/" ~ kind: every template under blocks/
     if prefix:
         start = prefix.group(1)[1:-1]
-        return [name for name in every if name.startswith(start)] if start else None
+        under = [name for name in every if name.startswith(start)]
+        return under or None  # a prefix that names no template here (assets/, a typo) could be anything
     return None
 
 

@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Callable
 from contextlib import contextmanager
 from html import escape as html_escape
+from html import unescape as html_unescape
 from pathlib import Path
 
 import markdown
@@ -51,8 +52,14 @@ _EMAIL_LOCAL_RUN = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++(?=@)")
 _EMAIL_RESTART = re.compile(r"[%+]")
 # A web address printed as text ("www.cqc.org.uk", "https://www.gov.uk/..."): it runs to the next space,
 # bracket or quote (possessive, so linear in the text), and not from inside a word, an address or a link.
-_WEB_ADDRESS = re.compile(r"(?<![\w@/.\[<\"'=-])(?<!\]\()(?:https?://|www\.)[^\s<>\[\]()\"'`*]++")
-_ADDRESS_END = ".,;:!?’”"
+# A web address in the text of converted HTML ("www.cqc.org.uk", "https://www.gov.uk/a?b=1&amp;c=2"): it
+# runs to the next space, bracket, quote or entity other than &amp; (possessive, so linear in the text),
+# never from inside a word or an address, and is not the start of an e-mail address.
+_WEB_ADDRESS = re.compile(r"(?<![\w@/.:=-])(?:https?://|www\.)(?:[^\s<>\[\]()\"'`*@&]|&amp;)++(?!@)")
+_ADDRESS_END = ".,:!?’”"
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
+_NOT_LINKED_INSIDE = {"a", "code", "pre"}
 # sane_lists: a numbered list keeps its printed first number (<ol start="3">), as in a case box
 # holding examples 3 and 4; without it Markdown renumbers every list from 1.
 _md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
@@ -193,14 +200,19 @@ def without_emphasis(citation: str) -> str:
 
     The reports bold their citations three ways ("(**Recommendation 2.2**)", "**(Recommendation 2.7)**"
     and not at all), so a reader saw three styles for one kind of link. A marker is taken out only
-    with its partner: a "**" that closes bold text running up to the bracket stays."""
-    if citation.startswith("**") and citation.endswith("**"):
+    with its partner: a "**" that closes bold text running up to the bracket stays, and so does any
+    marker whose partner is outside the bracket."""
+    if citation.startswith("**(") and citation.endswith(")**"):
         citation = citation[2:-2]
     opening, closing = citation.index("("), citation.rindex(")")
     inside = citation[opening:closing]
-    if inside.count("*") % 2 == 0 and inside.count("_") % 2 == 0:
-        inside = inside.replace("*", "").replace("_", "")
+    runs = _MARKER_RUN.findall(inside)
+    if len(runs) % 2 == 0 and all(runs[i] == runs[i + 1] for i in range(0, len(runs), 2)):
+        inside = _MARKER_RUN.sub("", inside)
     return citation[:opening] + inside + citation[closing:]
+
+
+_MARKER_RUN = re.compile(r"\*+|_+")
 
 
 def anchor_id(prefix: str, number: str) -> str:
@@ -257,11 +269,11 @@ class InlineRenderer:
         if markdown_risk(text) is not None:
             # An error for the build (integrity.py); here the text is only shown, never converted.
             return unformatted(text)
-        source = self._markers(autolink_web_addresses(self._autolink_emails(self._link_citations(text))))
+        source = self._markers(self._autolink_emails(self._link_citations(text)))
         if _remembered is not None and source in _remembered:
             return _remembered[source]
         if _PLAIN.match(source):
-            html = clean(f"<p>{source}</p>")
+            html = clean(link_web_addresses(f"<p>{source}</p>"))
         else:
             # Kept by the source with this process's secret (_GENERATED) taken out: no authored text
             # can hold a NUL, so no text can pass for one with generated attributes.
@@ -271,7 +283,7 @@ class InlineRenderer:
                 html = Markup(kept)
             else:
                 try:
-                    html = clean(_md.reset().convert(source))
+                    html = clean(link_web_addresses(_md.reset().convert(source)))
                 except RecursionError:  # lists inside lists deeper than markdown_risk lets through
                     return unformatted(text)
             if key is not None and _converted is not None:
@@ -288,21 +300,34 @@ class InlineRenderer:
         return html
 
 
-def autolink_web_addresses(text: str) -> str:
+def link_web_addresses(html: str) -> str:
     """Each web address printed as text becomes a link to itself: a reader expects "www.cqc.org.uk"
-    to go somewhere. Punctuation closing the sentence stays outside the link."""
-    if "www." not in text and "http" not in text:
-        return text
+    to go somewhere. Done on the converted HTML's text, so that Markdown has already read its
+    emphasis and escapes, and never inside a link or code. Punctuation closing a sentence stays out."""
+    if "www." not in html and "http" not in html:
+        return html
+    parts = _TAG.split(html)
+    inside = 0
+    for index, part in enumerate(parts):
+        if index % 2:
+            name = _TAG_NAME.match(part)
+            if name and name.group(1).lower() in _NOT_LINKED_INSIDE and not part.endswith("/>"):
+                inside = max(0, inside + (-1 if part.startswith("</") else 1))
+        elif part and not inside:
+            parts[index] = _WEB_ADDRESS.sub(_link_to_itself, part)
+    return "".join(parts)
 
-    def link(match: re.Match) -> str:
-        address = match.group(0).rstrip(_ADDRESS_END)
-        rest = match.group(0)[len(address):]
-        if "." not in address.split("//")[-1].strip("."):
-            return match.group(0)
-        href = address if address.startswith("http") else f"https://{address}"
-        return f'<a href="{html_escape(href)}" class="{_GENERATED}web-address">{html_escape(address)}</a>{rest}'
 
-    return _WEB_ADDRESS.sub(link, text)
+def _link_to_itself(match: re.Match) -> str:
+    address = match.group(0)
+    while address and (address[-1] in _ADDRESS_END or (address[-1] == ";" and not address.endswith("&amp;"))):
+        address = address[:-1]
+    rest = match.group(0)[len(address):]
+    if "." not in address.split("//")[-1].strip("."):
+        return match.group(0)
+    target = html_unescape(address)
+    href = target if target.startswith("http") else f"https://{target}"
+    return f'<a href="{html_escape(href)}" class="{_GENERATED}web-address">{address}</a>{rest}'
 
 
 def autolink_emails(text: str) -> str:

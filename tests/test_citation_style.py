@@ -29,9 +29,13 @@ def test_the_written_forms_render_the_same():
     assert "<strong>" not in rendered[FORMS[0]] and ">2.2</a>)" in rendered[FORMS[0]]
 
 
-def test_bold_text_running_up_to_a_citation_keeps_its_closing_marker():
-    html = _rendered("**Most important (Recommendation 2.2)**")
-    assert "<strong>Most important (Recommendation" in html, html
+@pytest.mark.parametrize("text", ["**Most important (Recommendation 2.2)**", "**Important (Recommendation 2.2**) next",
+                                  "See (**Recommendation 2.2)** next"])
+def test_a_marker_whose_partner_is_outside_the_bracket_stays(text):
+    """Emphasis that only starts or ends inside a citation is the surrounding text's: it renders as
+    Markdown reads it, and no '**' is left on the page."""
+    html = _rendered(text)
+    assert "<strong>" in html and "**" not in html, html
 
 
 @pytest.mark.parametrize("slug", review_slugs())

@@ -223,7 +223,8 @@ def test_a_template_included_by_a_computed_name_is_a_dependency(tmp_path):
     assert Fingerprints.compute(templates, cpd).templates != edited, "a new per-block template left the key unchanged"
 
 
-@pytest.mark.parametrize("tag", ['{% include name %}', '{% include "a" if x else "b" %}', '{% extends layout %}'])
+@pytest.mark.parametrize("tag", ['{% include name %}', '{% include "a" if x else "b" %}', '{% extends layout %}',
+                                 '{% include "assets/" ~ name %}', '{% include "nosuch/" ~ name %}'])
 def test_a_template_named_any_other_way_could_be_any_template(tmp_path, tag):
     from reviewpress.incremental import template_closure
 

@@ -31,6 +31,12 @@ def _inline(text: str) -> str:
     ("[the service](https://www.equalityadvisoryservice.com/)", '<a href="https://www.equalityadvisoryservice.com/">the service</a>'),
     ("write to a@www.example.org", 'write to <a href="mailto:a@www.example.org">a@www.example.org</a>'),
     ("the www. prefix", "the www. prefix"),
+    # Markdown reads its emphasis and escapes first; code and links stay as they are.
+    ("_Visit www.cqc.org.uk_", '<em>Visit <a href="https://www.cqc.org.uk" class="web-address">www.cqc.org.uk</a></em>'),
+    ("www.x.org/a\\_b", '<a href="https://www.x.org/a_b" class="web-address">www.x.org/a_b</a>'),
+    ("`code www.x.org`", "<code>code www.x.org</code>"),
+    ("[see www.cqc.org.uk](https://www.cqc.org.uk)", '<a href="https://www.cqc.org.uk">see www.cqc.org.uk</a>'),
+    ("email www.john@example.com now", 'email <a href="mailto:www.john@example.com">www.john@example.com</a> now'),
 ])
 def test_a_web_address_in_the_text_becomes_a_link_to_itself(text, html):
     assert _inline(text) == html
@@ -41,10 +47,12 @@ def test_an_address_cannot_carry_markup_into_the_page():
     assert "onmouseover=" not in html.split(">")[0], html
 
 
-def test_finding_addresses_takes_linear_time_on_hostile_text():
+@pytest.mark.parametrize("text", ["www." * 5_000, "http://a" * 2_500, "a@www." * 3_000, "www.a&amp;" * 2_000,
+                                  "(www.a)" * 2_500, "www.a." + "." * 19_000])
+def test_finding_addresses_takes_linear_time_on_hostile_text(text):
     started = time.process_time()
-    _inline("www." * 20_000 + " " + "http://a" * 20_000)
-    assert time.process_time() - started < 2
+    _inline(text)
+    assert time.process_time() - started < 1
 
 
 @pytest.mark.parametrize("slug", review_slugs())
