@@ -103,7 +103,7 @@ def main() -> int:
     timer = Timer()
     install(timer)
     fingerprints = incremental.Fingerprints.compute(project / "templates", project / "content/cpd-template.yaml",
-                                                    project / "content/organisations.yaml")
+                                                    project / "content/organisations.yaml", "", project / "content/themes.yaml")
     load = os.getloadavg()[0]
     started, started_cpu = time.perf_counter(), time.process_time()
     incremental.warm_up()

@@ -234,8 +234,9 @@ def print_documents(project: Path, folder: Path) -> list[tuple[Path, bool]]:
     from reviewpress.incremental import BuildCache, Fingerprints
 
     cache = BuildCache(project / ".cache/build")
+    # As the plugin computes them (plugin.on_config), or no record is found.
     fingerprints = Fingerprints.compute(project / "templates", project / "content/cpd-template.yaml",
-                                        project / "content/organisations.yaml")
+                                        project / "content/organisations.yaml", "", project / "content/themes.yaml")
     folder.mkdir(parents=True, exist_ok=True)
     documents = []
     for review in sorted((project / "content/reviews").glob("*.yaml")):
