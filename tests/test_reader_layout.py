@@ -61,12 +61,18 @@ def test_each_part_of_a_full_report_ends_with_a_way_back_to_the_contents(built_s
     assert all("<h2 " in part for part in parts[1:-1]), "two links with no section between them"
 
 
-def cover_problems(pdf) -> list[str]:
-    """A cover names the publisher and carries no page number (pdftotext's text of page 1)."""
+def pdf_text(pdf, cover_only: bool = False) -> str:
+    """The PDF's text as pdftotext reads it (page 1 only, for a cover)."""
     import subprocess
 
-    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-"],
+    pages = ["-f", "1", "-l", "1"] if cover_only else []
+    return subprocess.run(["pdftotext", *pages, "-enc", "UTF-8", str(pdf), "-"],
                           capture_output=True, text=True, check=True, timeout=120).stdout
+
+
+def cover_problems(pdf) -> list[str]:
+    """A cover names the publisher and carries no page number."""
+    text = pdf_text(pdf, cover_only=True)
     problems = []
     if "Care Quality Commission" not in text:
         problems.append("the cover does not name the publisher")
@@ -117,13 +123,6 @@ def test_every_box_on_a_recommendations_page_is_headed_by_what_it_is(built_site,
     assert len(groups) == len(reviews[slug].recommendations)
 
 
-def _cover_text(pdf) -> str:
-    import subprocess
-
-    return subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True, timeout=120).stdout
-
-
 @pytest.mark.parametrize("slug", review_slugs())
 def test_a_recommendations_cover_says_when_the_report_was_published(built_site, reviews, slug):
     """A list of recommendations passed round on its own must say which report, and of when."""
@@ -137,7 +136,7 @@ def test_a_recommendations_cover_says_when_the_report_was_published(built_site, 
     expected = f"Report published {publication}" if publication else "The report does not print its publication date"
     for path in every_pdf_path(slug):
         if "recommendations" in path:
-            cover = re.sub(r"\s+", " ", _cover_text(built_site / path))
+            cover = re.sub(r"\s+", " ", pdf_text(built_site / path, cover_only=True))
             assert expected in cover, f"{path}: the cover does not say {expected!r}"
 
 
@@ -162,11 +161,8 @@ def test_a_printed_list_keeps_the_numbers_the_report_printed(built_site):
     """BaNES's box "Case examples 3 and 4" holds a list numbered 3 and 4 (<ol start="3">), which
     WeasyPrint would print as 1 and 2."""
     import re
-    import subprocess
 
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / "reviews/banes/banes-full-report.pdf"), "-"],
-                          capture_output=True, text=True, check=True, timeout=120).stdout
-    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+", " ", pdf_text(built_site / "reviews/banes/banes-full-report.pdf"))
     assert "3. A child of six years" in text and "4. A child aged eight" in text
 
 
@@ -175,9 +171,6 @@ def test_no_pdf_prints_markup_as_text(built_site, path):
     """Content that lost its Markup on the way to the print layout is escaped: every tag of the page
     is then printed as text (it happened once, to every PDF, in a change that only post-processed
     the print HTML)."""
-    import subprocess
-
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / path), "-"],
-                          capture_output=True, text=True, check=True, timeout=120).stdout
+    text = pdf_text(built_site / path)
     leaked = [marker for marker in ("</p>", "</div>", 'class="', "<article") if marker in text]
     assert not leaked, f"{path} prints markup as text: {leaked}"
